@@ -1,0 +1,33 @@
+/* tide — JavaScript's async iteration for C, on libuv.
+ *
+ * The whole public API. Sections, in layer order:
+ *   tide/errors.h   error codes (TIDE_E...), tide_strerror
+ *   tide/val.h      the value type, ownership rules, strings, errors, arrays
+ *   tide/coro.h     coroutine stack configuration
+ *   tide/loop.h     the event loop, microtasks, timers, immediates
+ *   tide/promise.h  promises, combinators, timers as promises
+ *   tide/task.h     async functions, await, tide_run
+ */
+#ifndef TIDE_H
+#define TIDE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include "tide/errors.h"
+#include "tide/val.h"
+#include "tide/coro.h"
+#include "tide/loop.h"
+#include "tide/promise.h"
+#include "tide/task.h"
+
+#define TIDE_VERSION_MAJOR 0
+#define TIDE_VERSION_MINOR 1
+#define TIDE_VERSION_PATCH 0
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

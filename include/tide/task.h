@@ -1,0 +1,68 @@
+/* tide — async functions, await, and running a program.
+ *
+ * An async function is a C function run on its own coroutine:
+ *
+ *   static int work(void *arg, tide_val *out) {
+ *       tide_val v;
+ *       if (tide_await(tide_sleep(10), &v) < 0)
+ *           return *out = v, -1;      // rethrow: the task's promise rejects
+ *       *out = tide_int(42);          // the task's promise fulfils with 42
+ *       return 0;
+ *   }
+ *   tide_val p = tide_async(work, NULL);
+ *
+ * As in JavaScript, tide_async runs the body synchronously up to its first
+ * await and returns a promise for its result; tide_await suspends the
+ * coroutine, the rest of the program goes on, and the body resumes in a later
+ * microtask once the awaited promise settles.
+ *
+ * A body returns 0 (or any value >= 0) to fulfil its promise with *out, or a
+ * negative code to reject it with *out (an error made from the code if *out
+ * is undefined). *out starts as undefined and is taken.
+ *
+ * Nothing longjmps: every suspension point returns a status, and the C code
+ * decides what to do with it.
+ */
+#ifndef TIDE_TASK_H
+#define TIDE_TASK_H
+
+#include "promise.h"
+
+typedef int (*tide_async_fn)(void *arg, tide_val *out);
+
+/* Starts fn(arg) as an async function and returns its promise (owned). name
+ * (a static string) names the coroutine in messages such as a stack-overflow
+ * report; the tide_async macro passes the function's own name. arg is
+ * borrowed. Never fails synchronously: without memory for a coroutine the
+ * promise is rejected with TIDE_ENOMEM; without a loop, with TIDE_ENOLOOP; fn
+ * NULL, with TIDE_EINVAL. */
+TIDE_EXTERN tide_val tide_async_named(const char *name, tide_async_fn fn, void *arg);
+#define tide_async(fn, arg) tide_async_named(#fn, (fn), (arg))
+
+/* JavaScript's `await v`. v is taken (to await the same promise twice,
+ * tide_retain it first). Suspends the calling async function until v settles
+ * and returns 0 with the fulfilment value in *out, or a negative code with
+ * the reason in *out: the reason's error code if it is an error, else
+ * TIDE_EREJECTED. *out is owned by the caller. Like JavaScript, awaiting a
+ * settled promise or a plain value still yields to the microtask queue once,
+ * and a thenable takes two ticks more.
+ * Outside an async function: returns TIDE_ENOTASK at once with an error in
+ * *out (v is released). out NULL: the value is released. */
+TIDE_EXTERN int tide_await(tide_val v, tide_val *out);
+
+/* True when called from inside an async function (or generator body). */
+TIDE_EXTERN bool tide_in_task(void);
+
+/* The status code tide_await gives for a rejection reason: the error code,
+ * or TIDE_EREJECTED for a reason that is not an error. */
+TIDE_EXTERN int tide_reason_code(tide_val reason);
+
+/* Runs a whole program: makes a loop on this thread, runs main_fn(arg) as an
+ * async function, runs the loop until nothing is pending, frees the loop.
+ * Returns the exit status: 0; 1 if main's promise rejected (its reason is
+ * printed to stderr as "tide: main failed: ...") or a rejection went
+ * unhandled; 2 if the loop could not be made (the thread already has one, or
+ * no memory). */
+TIDE_EXTERN int tide_run(tide_async_fn main_fn, void *arg);
+
+#endif

@@ -1,0 +1,332 @@
+/* coro — coroutine creation, stacks and their pool, overflow reports. */
+#define _GNU_SOURCE
+#include "coro/coro.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "tide/errors.h"
+#include "val/alloc.h"
+
+#if TIDE__ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define TIDE__VALGRIND 1
+#endif
+#endif
+#ifndef TIDE__VALGRIND
+#define TIDE__VALGRIND 0
+#endif
+
+#define PAGE 4096u
+
+__thread tide__coro *tide__coro_cur;
+
+static tide_coro_config config = {
+    .stack_size = (TIDE__ASAN ? 256u : 64u) * 1024u,
+    .guard_budget = 16384,
+    .pool_max = 1024,
+};
+static atomic_size_t guarded_live;
+
+/* Per-thread state: the main context, the pool of free stacks, counters and
+ * the alternate signal stack the overflow handler runs on. */
+static __thread struct {
+    bool init;
+    tide__coro main;
+    tide__coro *pool;
+    size_t pooled, live, created;
+    void *altstack;
+    tide__coro *zombie; /* died; freed by the next context that runs */
+} th;
+
+void tide_coro_get_config(tide_coro_config *c) {
+    if (c)
+        *c = config;
+}
+
+int tide_coro_set_config(const tide_coro_config *c) {
+    if (!c || (c->stack_size && c->stack_size < 16 * 1024))
+        return TIDE_EINVAL;
+    if (c->stack_size)
+        config.stack_size = (c->stack_size + PAGE - 1) & ~(size_t)(PAGE - 1);
+    if (c->guard_budget)
+        config.guard_budget = c->guard_budget;
+    if (c->pool_max)
+        config.pool_max = c->pool_max;
+    return 0;
+}
+
+void tide_coro_get_stats(tide_coro_stats *s) {
+    if (!s)
+        return;
+    s->live = th.live;
+    s->pooled = th.pooled;
+    s->guarded = atomic_load(&guarded_live);
+    s->created = th.created;
+}
+
+/* ---- Overflow reporting --------------------------------------------- */
+
+static struct sigaction old_segv, old_bus;
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+
+static void write_str(const char *s) {
+    ssize_t r = write(2, s, strlen(s));
+    (void)r;
+}
+
+void tide__coro_overflow(const tide__coro *c) {
+    /* Async-signal-safe: called from the SIGSEGV handler too. */
+    write_str("tide: stack overflow in coroutine ");
+    write_str(c->name ? c->name : "(unnamed)");
+    write_str("\n");
+    abort();
+}
+
+static void chain(struct sigaction *old, int sig, siginfo_t *si, void *uc) {
+    if (old->sa_flags & SA_SIGINFO) {
+        old->sa_sigaction(sig, si, uc);
+    } else if (old->sa_handler == SIG_DFL || old->sa_handler == SIG_IGN) {
+        /* Returning re-executes the fault under the default action. */
+        signal(sig, SIG_DFL);
+    } else {
+        old->sa_handler(sig);
+    }
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc) {
+    tide__coro *c = tide__coro_cur;
+    char *a = si->si_addr;
+    /* A fault in, or just below, the guard page of the running coroutine is
+     * its overflow; anything else belongs to whoever handled it before. */
+    if (c && (c->flags & TIDE__CORO_GUARDED) && a >= c->map - PAGE &&
+        a < c->stack_lo)
+        tide__coro_overflow(c);
+    chain(sig == SIGSEGV ? &old_segv : &old_bus, sig, si, uc);
+}
+
+static void install_handler(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+}
+
+/* The handler must run on another stack: the faulting one has no room. */
+static void thread_altstack(void) {
+    stack_t ss, old;
+    if (th.altstack || sigaltstack(NULL, &old) != 0)
+        return;
+    if (!(old.ss_flags & SS_DISABLE))
+        return; /* someone (ASan) already gave this thread one */
+    size_t size = 64 * 1024;
+    th.altstack = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (th.altstack == MAP_FAILED) {
+        th.altstack = NULL;
+        return;
+    }
+    ss.ss_sp = th.altstack;
+    ss.ss_size = size;
+    ss.ss_flags = 0;
+    sigaltstack(&ss, NULL);
+}
+
+/* ---- Main context ---------------------------------------------------- */
+
+tide__coro *tide__coro_main(void) {
+    if (!th.init) {
+        th.init = true;
+        th.main.flags = TIDE__CORO_MAIN;
+        th.main.name = "main";
+#if TIDE__ASAN
+        pthread_attr_t attr;
+        void *addr;
+        size_t size;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            pthread_attr_getstack(&attr, &addr, &size);
+            pthread_attr_destroy(&attr);
+            th.main.asan_bottom = addr;
+            th.main.asan_size = size;
+        }
+#endif
+        tide__coro_cur = &th.main;
+    }
+    return &th.main;
+}
+
+/* ---- Stacks ---------------------------------------------------------- */
+
+static size_t block_size(void) {
+    return (sizeof(tide__coro) + 63) & ~(size_t)63;
+}
+
+static tide__coro *stack_map(void) {
+    size_t usable = config.stack_size;
+    bool guard = atomic_fetch_add(&guarded_live, 1) < config.guard_budget;
+    if (!guard)
+        atomic_fetch_sub(&guarded_live, 1);
+    size_t map_size = usable + (guard ? PAGE : 0);
+    char *map = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+                     -1, 0);
+    if (map == MAP_FAILED)
+        goto fail;
+    if (guard && mprotect(map, PAGE, PROT_NONE) != 0) {
+        munmap(map, map_size);
+        goto fail;
+    }
+    tide__coro *c = (tide__coro *)(map + map_size - block_size());
+    memset(c, 0, sizeof *c);
+    c->map = map;
+    c->map_size = map_size;
+    c->stack_lo = map + (guard ? PAGE : 0);
+    c->stack_size = (size_t)((char *)c - c->stack_lo);
+    c->flags = guard ? TIDE__CORO_GUARDED : 0;
+#if TIDE__VALGRIND
+    c->vg_id = VALGRIND_STACK_REGISTER(c->stack_lo, (char *)c);
+#endif
+    th.created++;
+    if (guard)
+        pthread_once(&handler_once, install_handler);
+    return c;
+fail:
+    if (guard)
+        atomic_fetch_sub(&guarded_live, 1);
+    return NULL;
+}
+
+static void stack_unmap(tide__coro *c) {
+#if TIDE__VALGRIND
+    VALGRIND_STACK_DEREGISTER(c->vg_id);
+#endif
+    if (c->flags & TIDE__CORO_GUARDED)
+        atomic_fetch_sub(&guarded_live, 1);
+    munmap(c->map, c->map_size);
+}
+
+static void reap(void) {
+    tide__coro *z = th.zombie;
+    if (z && z != tide__coro_cur) {
+        th.zombie = NULL;
+        tide__coro_free(z);
+    }
+}
+
+/* Every coroutine starts here. When its function returns it cannot free its
+ * own stack while standing on it, so it leaves itself as the thread's zombie
+ * and makes its last switch, back to whoever resumed it. */
+static void coro_entry(void *p) {
+    tide__coro *c = p;
+    c->fn(c->arg);
+    c->flags |= TIDE__CORO_DEAD;
+    reap();
+    th.zombie = c;
+    tide__coro_switch(c, c->resumer);
+    __builtin_unreachable();
+}
+
+tide__coro *tide__coro_new(void (*fn)(void *), void *arg, const char *name) {
+    if (!th.init)
+        tide__coro_main();
+    reap();
+    tide__coro *c = th.pool;
+    if (c) {
+        th.pool = c->pool_next;
+        th.pooled--;
+    } else {
+        if (tide__alloc_should_fail())
+            return NULL;
+        thread_altstack();
+        if (!(c = stack_map()))
+            return NULL;
+    }
+    c->flags &= TIDE__CORO_GUARDED;
+    c->fn = fn;
+    c->arg = arg;
+    c->name = name;
+    c->resumer = NULL;
+    c->user = NULL;
+    c->pool_next = NULL;
+#if TIDE__ASAN
+    /* A reused stack may still carry the poisoned redzones of old frames. */
+    __asan_unpoison_memory_region(c->stack_lo, c->stack_size);
+    c->asan_fake = NULL;
+    c->asan_bottom = c->stack_lo;
+    c->asan_size = c->stack_size;
+#endif
+    *(uint64_t *)c->stack_lo = TIDE__CANARY;
+    tide__ctx_init(&c->ctx, c->stack_lo, (char *)c, coro_entry, c);
+    th.live++;
+    return c;
+}
+
+void tide__coro_free(tide__coro *c) {
+    if (!c || (c->flags & TIDE__CORO_MAIN))
+        return;
+    th.live--;
+    if (th.pooled < config.pool_max) {
+        c->pool_next = th.pool;
+        th.pool = c;
+        th.pooled++;
+    } else {
+        stack_unmap(c);
+    }
+}
+
+/* Unmaps every pooled stack of this thread (loop teardown, thread exit). */
+void tide__coro_pool_drain(void) {
+    reap();
+    while (th.pool) {
+        tide__coro *c = th.pool;
+        th.pool = c->pool_next;
+        th.pooled--;
+        stack_unmap(c);
+    }
+    if (th.altstack && th.live == 0) {
+        stack_t ss = {.ss_flags = SS_DISABLE};
+        sigaltstack(&ss, NULL);
+        munmap(th.altstack, 64 * 1024);
+        th.altstack = NULL;
+    }
+}
+
+#if !TIDE_CORO_UCONTEXT
+void tide__ctx_start(void);
+
+/* Lays out the frame tide__ctx_switch pops: see ctx_*.S. */
+void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
+                    void *arg) {
+    (void)lo;
+    uintptr_t top = (uintptr_t)hi & ~(uintptr_t)15;
+#if defined(__x86_64__)
+    void **sp = (void **)(top - 72);
+    memset(sp, 0, 72);
+    sp[2] = (void *)entry;     /* r13 */
+    sp[3] = arg;               /* r12 */
+    sp[6] = (void *)tide__ctx_start;
+#elif defined(__aarch64__)
+    void **sp = (void **)(top - 176);
+    memset(sp, 0, 176);
+    sp[0] = arg;               /* x19 */
+    sp[1] = (void *)entry;     /* x20 */
+    sp[11] = (void *)tide__ctx_start; /* x30 */
+#else
+#error "no assembly context switch for this target: build with TIDE_CORO_UCONTEXT"
+#endif
+    c->sp = sp;
+}
+#endif

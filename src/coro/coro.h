@@ -1,0 +1,131 @@
+/* coro — stackful coroutines (internal).
+ *
+ * A coroutine is a stack and a saved context. tide__coro_switch() moves the
+ * thread from one context to another; everything about *when* to switch
+ * (awaits, yields, the microtask queue) belongs to the layers above.
+ *
+ * Each thread has a main context (its own stack) and a `current` pointer.
+ * A coroutine's control block lives at the top of its own stack mapping, so a
+ * parked coroutine costs the pages its frames touched and nothing else.
+ */
+#ifndef TIDE_CORO_H
+#define TIDE_CORO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "tide/coro.h"
+
+#if TIDE_CORO_UCONTEXT
+#include <ucontext.h>
+#endif
+
+#if defined(__SANITIZE_ADDRESS__) || TIDE_ASAN
+#define TIDE__ASAN 1
+#include <sanitizer/common_interface_defs.h>
+#else
+#define TIDE__ASAN 0
+#endif
+
+typedef struct tide__ctx {
+#if TIDE_CORO_UCONTEXT
+    ucontext_t uc;
+#else
+    void *sp;
+#endif
+} tide__ctx;
+
+enum {
+    TIDE__CORO_GUARDED = 1u, /* a PROT_NONE page sits below the stack */
+    TIDE__CORO_DEAD = 2u,    /* its function returned; never resumed again */
+    TIDE__CORO_MAIN = 4u     /* a thread's own stack */
+};
+
+typedef struct tide__coro tide__coro;
+struct tide__coro {
+    tide__ctx ctx;
+    tide__coro *resumer; /* where a suspension returns to (layers above set it) */
+    void (*fn)(void *);
+    void *arg;
+    const char *name;
+    char *stack_lo; /* lowest usable byte; the canary lives there */
+    size_t stack_size;
+    char *map; /* the whole mapping, guard page included */
+    size_t map_size;
+    uint32_t flags;
+    unsigned vg_id;
+    tide__coro *pool_next;
+    void *user; /* for the layer that owns the coroutine */
+#if TIDE__ASAN
+    void *asan_fake;
+    const void *asan_bottom;
+    size_t asan_size;
+#endif
+};
+
+extern __thread tide__coro *tide__coro_cur;
+
+/* The thread's main context, created on first use (NULL only on ENOMEM, which
+ * cannot happen: it is static per thread). */
+tide__coro *tide__coro_main(void);
+
+/* The running context: a coroutine, or the thread's main context. */
+static inline tide__coro *tide__coro_self(void) {
+    return tide__coro_cur ? tide__coro_cur : tide__coro_main();
+}
+
+static inline bool tide__coro_is_main(const tide__coro *c) {
+    return (c->flags & TIDE__CORO_MAIN) != 0;
+}
+
+/* A new coroutine that will run fn(arg) when first switched to. name must be
+ * static (a string literal). NULL when no stack can be had (ENOMEM). */
+tide__coro *tide__coro_new(void (*fn)(void *), void *arg, const char *name);
+
+/* Frees a coroutine that never ran or has died. */
+void tide__coro_free(tide__coro *c);
+
+/* Unmaps the pooled stacks of this thread. */
+void tide__coro_pool_drain(void);
+
+/* Reports an overflow of c's stack and aborts. */
+__attribute__((noreturn)) void tide__coro_overflow(const tide__coro *c);
+
+/* Written at the lowest usable word of every stack, checked at each switch. */
+#define TIDE__CANARY 0x74696465c0a1a2a3ULL
+
+#if TIDE_CORO_UCONTEXT
+static inline void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {
+    swapcontext(&from->uc, &to->uc);
+}
+#else
+void tide__ctx_switch(void **save_sp, void *load_sp);
+static inline void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {
+    tide__ctx_switch(&from->sp, to->sp);
+}
+#endif
+void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
+                    void *arg);
+
+/* Switches from `from` (the running context) to `to`. Returns when something
+ * switches back to `from`. The canary of the stack being left is checked
+ * here, so an overflow of an unguarded stack is caught at its next switch. */
+static inline __attribute__((always_inline)) void
+tide__coro_switch(tide__coro *from, tide__coro *to) {
+    if (__builtin_expect(from->stack_lo != NULL, 1) &&
+        __builtin_expect(*(uint64_t *)from->stack_lo != TIDE__CANARY, 0))
+        tide__coro_overflow(from);
+    tide__coro_cur = to;
+#if TIDE__ASAN
+    __sanitizer_start_switch_fiber(
+        (from->flags & TIDE__CORO_DEAD) ? NULL : &from->asan_fake,
+        to->asan_bottom, to->asan_size);
+#endif
+    tide__ctx_jump(&from->ctx, &to->ctx);
+#if TIDE__ASAN
+    __sanitizer_finish_switch_fiber(from->asan_fake, NULL, NULL);
+#endif
+}
+
+#endif

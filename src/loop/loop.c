@@ -1,0 +1,231 @@
+/* loop — the loop's life and its checkpoints.
+ *
+ * A checkpoint drains the microtask queue completely, then lets the layers
+ * above look at what the drain left (unhandled rejections), and goes on until
+ * both are quiet, as Node's processTicksAndRejections does. Every libuv
+ * callback tide registers ends with a checkpoint, so microtasks run between
+ * two timers due in the same tick, exactly as in Node.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coro/coro.h"
+#include "loop/loop_impl.h"
+#include "val/alloc.h"
+
+TIDE__TLS tide_loop *tide__loop_cur;
+TIDE__TLS tide__jobq tide__jobs;
+TIDE__TLS bool tide__draining;
+
+#define MAX_HOOKS 8
+static tide__loop_hooks hooks[MAX_HOOKS];
+static int nhooks;
+
+void tide__loop_add_hooks(const tide__loop_hooks *h) {
+    if (nhooks < MAX_HOOKS)
+        hooks[nhooks++] = *h;
+}
+
+/* ---- Microtask queue ------------------------------------------------- */
+
+/* tide_queue_microtask's jobs carry a user function; they are the only
+ * jobs that allocate, and they do it before queueing, so a failure is
+ * reported to the caller and nothing is queued. */
+typedef struct user_job {
+    tide__job job;
+    void (*fn)(void *);
+    void *data;
+} user_job;
+
+static void run_user_job(tide__job *j) {
+    user_job *u = (user_job *)j;
+    void (*fn)(void *) = u->fn;
+    void *data = u->data;
+    tide__free(u);
+    fn(data);
+}
+
+int tide_queue_microtask(void (*fn)(void *), void *data) {
+    if (!fn)
+        return TIDE_EINVAL;
+    if (!tide__loop_cur)
+        return TIDE_ENOLOOP;
+    user_job *u = tide__malloc(sizeof *u);
+    if (!u)
+        return TIDE_ENOMEM;
+    u->job.run = run_user_job;
+    u->fn = fn;
+    u->data = data;
+    tide__job_push(&u->job);
+    return 0;
+}
+
+static void checkpoint(tide_loop *l) {
+    if (tide__draining)
+        return;
+    tide__draining = true;
+    do {
+        tide__job *j;
+        while (!l->stopped && (j = tide__job_pop()))
+            j->run(j);
+        for (int i = 0; i < nhooks && !l->stopped; i++)
+            if (hooks[i].checkpoint_end)
+                hooks[i].checkpoint_end(l);
+    } while (!l->stopped && !tide__jobs_empty());
+    tide__draining = false;
+}
+
+void tide_loop_checkpoint(tide_loop *l) {
+    if (l && l == tide__loop_cur && !l->stopped)
+        checkpoint(l);
+}
+
+/* ---- The idle handle ------------------------------------------------- */
+
+static void on_idle(uv_idle_t *h) {
+    tide_loop *l = h->data;
+    checkpoint(l);
+    tide__loop_idle_update(l);
+}
+
+void tide__loop_idle_update(tide_loop *l) {
+    bool want = !l->stopped && (!tide__jobs_empty() || l->imm_pending > 0);
+    if (want && !l->idle_on)
+        uv_idle_start(&l->idle, on_idle);
+    else if (!want && l->idle_on)
+        uv_idle_stop(&l->idle);
+    l->idle_on = want;
+}
+
+void tide__loop_wake(tide_loop *l) {
+    if (__builtin_expect(!l, 0))
+        return;
+    if (!l->idle_on && !l->stopped && !l->freeing) {
+        uv_idle_start(&l->idle, on_idle);
+        l->idle_on = true;
+    }
+}
+
+static void on_check(uv_check_t *h) {
+    tide_loop *l = h->data;
+    tide__immediates_run(l);
+    tide__loop_idle_update(l);
+}
+
+/* ---- Life ------------------------------------------------------------ */
+
+static unsigned long thread_key(void) { return (unsigned long)pthread_self(); }
+
+int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
+    if (!out)
+        return TIDE_EINVAL;
+    *out = NULL;
+    if (tide__loop_cur)
+        return TIDE_EBUSY;
+    tide_loop *l = tide__calloc(1, sizeof *l);
+    if (!l)
+        return TIDE_ENOMEM;
+    if (!uv) {
+        if (uv_loop_init(&l->own) != 0) {
+            tide__free(l);
+            return TIDE_EIO;
+        }
+        uv = &l->own;
+    }
+    l->uv = uv;
+    l->thread_key = thread_key();
+    uv_idle_init(uv, &l->idle);
+    uv_check_init(uv, &l->check);
+    l->idle.data = l->check.data = l;
+    uv_check_start(&l->check, on_check);
+    uv_unref((uv_handle_t *)&l->check);
+    tide__coro_main();
+    tide__loop_cur = l;
+    *out = l;
+    return 0;
+}
+
+tide_loop *tide_loop_current(void) { return tide__loop_cur; }
+
+uv_loop_t *tide_loop_uv(tide_loop *l) { return l ? l->uv : NULL; }
+
+static int check_loop(tide_loop *l) {
+    if (!l)
+        return TIDE_EINVAL;
+    if (l != tide__loop_cur || l->thread_key != thread_key())
+        return TIDE_ETHREAD;
+    return 0;
+}
+
+int tide_loop_run(tide_loop *l) {
+    int rc = check_loop(l);
+    if (rc)
+        return rc;
+    if (l->running)
+        return TIDE_EBUSY;
+    l->running = true;
+    checkpoint(l);
+    tide__loop_idle_update(l);
+    if (!l->stopped)
+        uv_run(l->uv, UV_RUN_DEFAULT);
+    l->running = false;
+    return 0;
+}
+
+void tide_loop_stop(tide_loop *l) {
+    if (!l || l->stopped)
+        return;
+    l->stopped = true;
+    uv_stop(l->uv);
+}
+
+int tide_loop_stopped(tide_loop *l) { return l ? l->stopped : 0; }
+
+void tide__loop_set_failed(tide_loop *l) { l->failed = true; }
+bool tide__loop_failed(tide_loop *l) { return l->failed; }
+
+/* Lets the layers above finish what they hold (parked coroutines are
+ * cancelled and run their clean-up; queued microtasks run) without running
+ * any timer or I/O callback. */
+static void settle_for_free(tide_loop *l) {
+    for (int round = 0; round < 64; round++) {
+        bool more = false;
+        l->stopped = false;
+        checkpoint(l);
+        l->stopped = true;
+        for (int i = 0; i < nhooks; i++)
+            if (hooks[i].before_free && hooks[i].before_free(l))
+                more = true;
+        if (!more && tide__jobs_empty())
+            break;
+    }
+}
+
+int tide_loop_free(tide_loop *l) {
+    int rc = check_loop(l);
+    if (rc)
+        return rc;
+    if (l->running)
+        return TIDE_EBUSY;
+    l->stopped = true;
+    settle_for_free(l);
+    tide__timers_free(l);
+    l->freeing = true;
+    uv_close((uv_handle_t *)&l->idle, NULL);
+    uv_close((uv_handle_t *)&l->check, NULL);
+    uv_run(l->uv, UV_RUN_NOWAIT); /* close callbacks */
+    if (l->uv == &l->own)
+        uv_loop_close(&l->own);
+    tide__loop_cur = NULL;
+    for (int i = 0; i < nhooks; i++)
+        if (hooks[i].after_free)
+            hooks[i].after_free();
+    tide__coro_pool_drain();
+    tide__free(l);
+    return 0;
+}
+
+uint64_t tide_now(void) {
+    return tide__loop_cur ? uv_now(tide__loop_cur->uv) : 0;
+}

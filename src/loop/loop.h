@@ -1,0 +1,92 @@
+/* loop — internal interface of the event loop and the microtask queue.
+ *
+ * This is the only place above `coro` that knows libuv; the promise and task
+ * layers talk to the loop through the functions below and never include uv.h.
+ */
+#ifndef TIDE_LOOP_INTERNAL_H
+#define TIDE_LOOP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tide/loop.h"
+
+#define TIDE__TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* A microtask. Jobs are intrusive: the structure that needs to run (a
+ * promise reaction, a task's continuation) embeds a tide__job, so queueing
+ * one never allocates and can never fail. The queue is FIFO. */
+typedef struct tide__job tide__job;
+struct tide__job {
+    tide__job *next;
+    void (*run)(tide__job *j);
+};
+
+typedef struct tide__jobq {
+    tide__job *head, *tail;
+} tide__jobq;
+
+extern TIDE__TLS tide_loop *tide__loop_cur;
+extern TIDE__TLS tide__jobq tide__jobs;
+extern TIDE__TLS bool tide__draining;
+
+static inline bool tide__jobs_empty(void) { return tide__jobs.head == NULL; }
+
+void tide__loop_wake(tide_loop *loop);
+
+static inline void tide__job_push(tide__job *j) {
+    tide__jobq *q = &tide__jobs;
+    j->next = NULL;
+    if (q->tail) {
+        q->tail->next = j;
+    } else {
+        q->head = j;
+        if (!tide__draining)
+            tide__loop_wake(tide__loop_cur);
+    }
+    q->tail = j;
+}
+
+static inline tide__job *tide__job_pop(void) {
+    tide__jobq *q = &tide__jobs;
+    tide__job *j = q->head;
+    if (j && !(q->head = j->next))
+        q->tail = NULL;
+    return j;
+}
+
+/* The job at the head of the queue, without taking it; NULL when empty. */
+static inline tide__job *tide__job_peek(void) { return tide__jobs.head; }
+
+/* Hooks the layers above register (from constructors): what to do at the
+ * end of every checkpoint (the promise layer reports unhandled rejections),
+ * and at loop teardown (the task layer cancels parked coroutines; pools are
+ * emptied). */
+typedef struct tide__loop_hooks {
+    void (*checkpoint_end)(tide_loop *loop);
+    /* Called while the loop can still run callbacks; returns true if it
+     * queued work and the loop should run again. */
+    bool (*before_free)(tide_loop *loop);
+    void (*after_free)(void);
+} tide__loop_hooks;
+
+void tide__loop_add_hooks(const tide__loop_hooks *h);
+
+/* The loop of this thread or NULL. */
+static inline tide_loop *tide__loop(void) { return tide__loop_cur; }
+
+
+/* tide_timer_start / tide_immediate_start with a `drop` called (instead of
+ * cb) if the loop is freed while the timer is pending, so that what data
+ * holds can be released. */
+int tide__timer_start(tide_timer *out, bool immediate, uint64_t ms,
+                      uint64_t repeat, tide_timer_cb cb, tide_timer_cb drop,
+                      void *data);
+
+/* Exit status bookkeeping used by tide_run: set by the unhandled-rejection
+ * default handler. */
+void tide__loop_set_failed(tide_loop *loop);
+bool tide__loop_failed(tide_loop *loop);
+
+
+#endif

@@ -1,0 +1,531 @@
+/* promise — the promise object, settling, adoption and then().
+ *
+ * Follows ECMA-262 §27.2 step by step where the order is observable:
+ * resolving with a promise or thenable queues NewPromiseResolveThenableJob,
+ * whose then() call queues the reaction that finally settles the promise, so
+ * adoption costs two ticks as in JavaScript.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "promise/promise.h"
+#include "val/alloc.h"
+#include "val/val_internal.h"
+
+/* Per-thread pools and the list of rejections still without a handler. */
+static TIDE__TLS struct {
+    tide__promise *free_promises;
+    tide__reaction *free_reactions;
+    size_t npromises, nreactions;
+    tide__promise *oom;          /* immortal, rejected with TIDE_ENOMEM */
+    tide_val *unhandled;         /* promises, in rejection order */
+    size_t nunhandled, capunhandled;
+    tide_unhandled_fn on_unhandled;
+    void *on_unhandled_data;
+} ps;
+
+#define POOL_MAX 4096
+
+static void promise_destroy(tide_obj *o);
+static const tide_class promise_class = {"Promise", NULL, NULL, promise_destroy};
+
+static inline tide_val pval(tide__promise *p) {
+    tide_val v;
+    v.u.o = &p->hdr;
+    v.tag = TIDE_T_PROMISE;
+    return v;
+}
+
+/* ---- Pools ----------------------------------------------------------- */
+
+tide__reaction *tide__reaction_new(void) {
+    tide__reaction *r = ps.free_reactions;
+    if (r) {
+        ps.free_reactions = (tide__reaction *)r->job.next;
+        ps.nreactions--;
+    } else if (!(r = tide__malloc(sizeof *r))) {
+        return NULL;
+    }
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+void tide__reaction_free(tide__reaction *r) {
+    if (ps.nreactions < POOL_MAX) {
+        r->job.next = (tide__job *)ps.free_reactions;
+        ps.free_reactions = r;
+        ps.nreactions++;
+    } else {
+        tide__free(r);
+    }
+}
+
+void tide__reaction_done(tide__reaction *r) {
+    tide__promise *src = r->src;
+    r->src = NULL;
+    if (src)
+        tide_release(pval(src));
+}
+
+static tide__promise *promise_alloc(void) {
+    tide__promise *p = ps.free_promises;
+    if (p) {
+        ps.free_promises = (tide__promise *)p->head;
+        ps.npromises--;
+    } else if (!(p = tide__malloc(sizeof *p))) {
+        return NULL;
+    }
+    memset(p, 0, sizeof *p);
+    p->hdr.rc = 1;
+    p->hdr.type = TIDE_T_PROMISE;
+    p->hdr.cls = &promise_class;
+    p->loop = tide__loop_cur;
+    return p;
+}
+
+static void promise_destroy(tide_obj *o) {
+    tide__promise *p = (tide__promise *)o;
+    tide__reaction *r = p->head;
+    while (r) {
+        tide__reaction *next = (tide__reaction *)r->job.next;
+        if (r->drop)
+            r->drop(r);
+        r = next;
+    }
+    tide_release(p->result);
+    tide_release(p->forward);
+    if (ps.npromises < POOL_MAX && p->loop == tide__loop_cur) {
+        p->head = (tide__reaction *)ps.free_promises;
+        ps.free_promises = p;
+        ps.npromises++;
+    } else {
+        tide__free(p);
+    }
+}
+
+/* ---- The out-of-memory promise ----------------------------------------- */
+
+static tide_val no_loop_promise(void) {
+    static tide__promise p = {
+        .hdr = {1, TIDE_T_PROMISE, TIDE__OBJ_IMMORTAL, &promise_class},
+        .state = TIDE_REJECTED,
+        .locked = true,
+        .handled = true,
+    };
+    static tide_val reason;
+    if (reason.tag == TIDE_T_UNDEFINED) {
+        reason = tide_error_new(TIDE_ENOLOOP, "no tide loop on this thread");
+        p.result = reason; /* the error stays alive for the process */
+    }
+    return pval(&p);
+}
+
+tide_val tide__promise_oom(void) {
+    if (!tide__loop_cur)
+        return no_loop_promise();
+    if (!ps.oom) {
+        static __thread tide__promise oom_storage;
+        tide__promise *p = &oom_storage;
+        memset(p, 0, sizeof *p);
+        p->hdr = (tide_obj){1, TIDE_T_PROMISE, TIDE__OBJ_IMMORTAL, &promise_class};
+        p->state = TIDE_REJECTED;
+        p->locked = true;
+        p->handled = true; /* shared: one caller's neglect must not stop the loop */
+        p->result = tide__error_oom();
+        p->loop = tide__loop_cur;
+        ps.oom = p;
+    }
+    return pval(ps.oom);
+}
+
+/* ---- Settling ---------------------------------------------------------- */
+
+static void track_unhandled(tide__promise *p) {
+    if (ps.nunhandled == ps.capunhandled) {
+        size_t cap = ps.capunhandled ? ps.capunhandled * 2 : 16;
+        tide_val *u = tide__realloc(ps.unhandled, cap * sizeof *u);
+        if (!u)
+            return; /* cannot track it: it will not be reported */
+        ps.unhandled = u;
+        ps.capunhandled = cap;
+    }
+    p->tracked = true;
+    ps.unhandled[ps.nunhandled++] = tide_retain(pval(p));
+}
+
+void tide__promise_settle(tide__promise *p, bool rejected, tide_val v) {
+    if (p->state != TIDE_PENDING) {
+        tide_release(v);
+        return;
+    }
+    p->state = rejected ? TIDE_REJECTED : TIDE_FULFILLED;
+    p->locked = true;
+    p->result = v;
+    tide__reaction *r = p->head;
+    p->head = p->tail = NULL;
+    if (rejected && !p->handled && !p->tracked)
+        track_unhandled(p);
+    while (r) {
+        tide__reaction *next = (tide__reaction *)r->job.next;
+        p->hdr.rc++;
+        r->src = p;
+        tide__job_push(&r->job);
+        r = next;
+    }
+    if (p->forward.tag == TIDE_T_PROMISE) {
+        /* A thenable's resolver: its settlement is the adopting promise's. */
+        tide_val target = p->forward;
+        p->forward = tide_undefined();
+        tide__promise_settle(tide__promise_of(target), rejected, tide_retain(v));
+        tide_release(target);
+    }
+}
+
+void tide__promise_react(tide__promise *p, tide__reaction *r) {
+    p->handled = true;
+    if (p->state == TIDE_PENDING) {
+        r->job.next = NULL;
+        if (p->tail)
+            p->tail->job.next = &r->job;
+        else
+            p->head = r;
+        p->tail = r;
+    } else {
+        p->hdr.rc++;
+        r->src = p;
+        tide__job_push(&r->job);
+    }
+}
+
+bool tide__promise_unreact(tide__promise *p, tide__reaction *r) {
+    tide__reaction *prev = NULL;
+    for (tide__reaction *q = p->head; q; prev = q, q = (tide__reaction *)q->job.next) {
+        if (q != r)
+            continue;
+        if (prev)
+            prev->job.next = q->job.next;
+        else
+            p->head = (tide__reaction *)q->job.next;
+        if (p->tail == q)
+            p->tail = prev;
+        q->job.next = NULL;
+        return true;
+    }
+    return false;
+}
+
+/* Adoption, step 2: the adopted promise settled; settle the target alike. */
+static void adopt_fire(tide__job *j) {
+    tide__reaction *r = (tide__reaction *)j;
+    tide__promise *src = r->src;
+    tide__promise_settle(tide__promise_of(r->u.target),
+                         src->state == TIDE_REJECTED, tide_retain(src->result));
+    tide_release(r->u.target);
+    tide__reaction_done(r);
+    tide__reaction_free(r);
+}
+
+static void adopt_drop(tide__reaction *r) {
+    tide_release(r->u.target);
+    tide__reaction_free(r);
+}
+
+/* NewPromiseResolveThenableJob: r->u.target is the promise being resolved,
+ * r->src the thenable's holder (for a native promise, the promise itself). */
+static void thenable_job(tide__job *j) {
+    tide__reaction *r = (tide__reaction *)j;
+    tide_val thenable = {.u.o = &r->src->hdr, .tag = r->src->hdr.type};
+    r->src = NULL;
+    if (thenable.tag == TIDE_T_PROMISE) {
+        r->job.run = adopt_fire;
+        r->drop = adopt_drop;
+        tide__promise_react(tide__promise_of(thenable), r);
+    } else {
+        /* A C thenable gets a fresh resolver that forwards to the target. */
+        tide_val q = tide_promise_new();
+        if (tide__promise_of(q)->hdr.flags & TIDE__OBJ_IMMORTAL) {
+            tide__promise_settle(tide__promise_of(r->u.target), true,
+                                 tide_error_new(TIDE_ENOMEM, NULL));
+        } else {
+            tide__promise_of(q)->handled = true;
+            tide__promise_of(q)->forward = tide_retain(r->u.target);
+            thenable.u.o->cls->then(thenable, q);
+        }
+        tide_release(r->u.target);
+        tide__reaction_free(r);
+    }
+    tide_release(thenable);
+}
+
+static bool is_thenable(tide_val v) {
+    return v.tag == TIDE_T_PROMISE ||
+           (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then);
+}
+
+/* The promise resolve function's steps 7-16, for p not yet resolved. */
+static void resolve_unlocked(tide__promise *p, tide_val v) {
+    p->locked = true;
+    if (v.tag == TIDE_T_PROMISE && tide__promise_of(v) == p) {
+        tide_release(v);
+        tide__promise_settle(p, true, tide_error_new(TIDE_ETYPE,
+                             "chaining cycle: a promise resolved with itself"));
+        return;
+    }
+    if (!is_thenable(v)) {
+        tide__promise_settle(p, false, v);
+        return;
+    }
+    tide__reaction *r = tide__reaction_new();
+    if (!r) {
+        tide_release(v);
+        tide__promise_settle(p, true, tide_error_new(TIDE_ENOMEM, NULL));
+        return;
+    }
+    p->hdr.rc++;
+    r->u.target = pval(p);
+    r->src = (tide__promise *)v.u.o; /* the thenable, carried untyped */
+    r->job.run = thenable_job;
+    tide__job_push(&r->job);
+}
+
+static int check_promise(tide_val p, tide_val v) {
+    int rc = 0;
+    if (p.tag != TIDE_T_PROMISE)
+        rc = TIDE_EINVAL;
+    else if (tide__promise_of(p)->loop != tide__loop_cur)
+        rc = TIDE_ETHREAD;
+    else if (tide__promise_of(p)->locked)
+        rc = TIDE_EALREADY;
+    if (rc)
+        tide_release(v);
+    return rc;
+}
+
+int tide_promise_resolve(tide_val p, tide_val v) {
+    int rc = check_promise(p, v);
+    if (rc == 0)
+        resolve_unlocked(tide__promise_of(p), v);
+    return rc;
+}
+
+int tide_promise_reject(tide_val p, tide_val reason) {
+    int rc = check_promise(p, reason);
+    if (rc == 0)
+        tide__promise_settle(tide__promise_of(p), true, reason);
+    return rc;
+}
+
+/* ---- Construction ------------------------------------------------------ */
+
+tide_val tide_promise_new(void) {
+    if (!tide__loop_cur)
+        return no_loop_promise();
+    tide__promise *p = promise_alloc();
+    return p ? pval(p) : tide__promise_oom();
+}
+
+tide_val tide_promise_resolved(tide_val v) {
+    if (v.tag == TIDE_T_PROMISE)
+        return v;
+    tide_val p = tide_promise_new();
+    if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL)
+        tide_release(v);
+    else
+        resolve_unlocked(tide__promise_of(p), v);
+    return p;
+}
+
+tide_val tide_promise_rejected(tide_val reason) {
+    tide_val p = tide_promise_new();
+    if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL)
+        tide_release(reason);
+    else
+        tide__promise_settle(tide__promise_of(p), true, reason);
+    return p;
+}
+
+tide_state tide_promise_state(tide_val p) {
+    return p.tag == TIDE_T_PROMISE ? (tide_state)tide__promise_of(p)->state
+                                   : TIDE_FULFILLED;
+}
+
+tide_val tide_promise_result(tide_val p) {
+    return p.tag == TIDE_T_PROMISE ? tide__promise_of(p)->result : p;
+}
+
+/* ---- then -------------------------------------------------------------- */
+
+static void then_fire(tide__job *j) {
+    tide__reaction *r = (tide__reaction *)j;
+    tide__promise *src = r->src;
+    bool rejected = src->state == TIDE_REJECTED;
+    tide_then_fn fn = rejected ? r->u.then.err : r->u.then.ok;
+    tide_val derived = r->u.then.derived;
+    tide__promise *d = tide__promise_of(derived);
+    if (!fn) {
+        tide__promise_settle(d, rejected, tide_retain(src->result));
+    } else {
+        tide_val out = tide_undefined();
+        int rc = fn(r->u.then.data, src->result, &out);
+        if (rc < 0) {
+            if (out.tag == TIDE_T_UNDEFINED)
+                out = tide_error_new(rc, NULL);
+            tide__promise_settle(d, true, out);
+        } else if (!d->locked) {
+            resolve_unlocked(d, out);
+        } else {
+            tide_release(out);
+        }
+    }
+    tide_release(derived);
+    tide__reaction_done(r);
+    tide__reaction_free(r);
+}
+
+static void then_drop(tide__reaction *r) {
+    tide_release(r->u.then.derived);
+    tide__reaction_free(r);
+}
+
+tide_val tide_promise_then(tide_val p, tide_then_fn ok, tide_then_fn err, void *data) {
+    if (!tide__loop_cur) {
+        tide_release(p);
+        return no_loop_promise();
+    }
+    if (p.tag != TIDE_T_PROMISE)
+        p = tide_promise_resolved(p);
+    tide__promise *src = tide__promise_of(p);
+    if (src->loop != tide__loop_cur && !(src->hdr.flags & TIDE__OBJ_IMMORTAL)) {
+        tide_release(p);
+        return tide_promise_rejected(tide_error_new(TIDE_ETHREAD,
+            "tide_promise_then: the promise belongs to another thread's loop"));
+    }
+    tide_val derived = tide_promise_new();
+    tide__reaction *r = NULL;
+    if ((tide__promise_of(derived)->hdr.flags & TIDE__OBJ_IMMORTAL) ||
+        !(r = tide__reaction_new())) {
+        tide_release(p);
+        tide_release(derived);
+        return tide__promise_oom();
+    }
+    r->job.run = then_fire;
+    r->drop = then_drop;
+    r->u.then.ok = ok;
+    r->u.then.err = err;
+    r->u.then.data = data;
+    r->u.then.derived = tide_retain(derived);
+    tide__promise_react(src, r);
+    tide_release(p);
+    return derived;
+}
+
+tide_val tide_promise_catch(tide_val p, tide_then_fn err, void *data) {
+    return tide_promise_then(p, NULL, err, data);
+}
+
+/* ---- Callback reactions (combinators, timers) -------------------------- */
+
+static void cb_fire(tide__job *j) {
+    tide__reaction *r = (tide__reaction *)j;
+    tide__promise *src = r->src;
+    r->u.cb.fn(r->u.cb.ctx, r->u.cb.index, (tide_state)src->state, src->result);
+    tide__reaction_done(r);
+    tide__reaction_free(r);
+}
+
+static void cb_drop(tide__reaction *r) {
+    r->u.cb.fn(r->u.cb.ctx, r->u.cb.index, TIDE_PENDING, tide_undefined());
+    tide__reaction_free(r);
+}
+
+int tide__promise_on_settle(tide_val p, tide__settle_fn fn, void *ctx, size_t index) {
+    if (p.tag != TIDE_T_PROMISE)
+        p = tide_promise_resolved(p);
+    tide__reaction *r = tide__reaction_new();
+    if (!r) {
+        tide_release(p);
+        return TIDE_ENOMEM;
+    }
+    r->job.run = cb_fire;
+    r->drop = cb_drop;
+    r->u.cb.fn = fn;
+    r->u.cb.ctx = ctx;
+    r->u.cb.index = index;
+    tide__promise_react(tide__promise_of(p), r);
+    tide_release(p);
+    return 0;
+}
+
+/* ---- Unhandled rejections ---------------------------------------------- */
+
+void tide_on_unhandled_rejection(tide_unhandled_fn fn, void *data) {
+    ps.on_unhandled = fn;
+    ps.on_unhandled_data = data;
+}
+
+/* End of a checkpoint: rejections that are still unhandled are reported. */
+static void report_unhandled(tide_loop *loop) {
+    size_t n = ps.nunhandled;
+    if (!n)
+        return;
+    tide_val list[64];
+    while (ps.nunhandled) {
+        size_t k = ps.nunhandled < 64 ? ps.nunhandled : 64;
+        memcpy(list, ps.unhandled, k * sizeof *list);
+        memmove(ps.unhandled, ps.unhandled + k, (ps.nunhandled - k) * sizeof *list);
+        ps.nunhandled -= k;
+        for (size_t i = 0; i < k; i++) {
+            tide__promise *p = tide__promise_of(list[i]);
+            p->tracked = false;
+            if (!p->handled && !tide_loop_stopped(loop)) {
+                if (ps.on_unhandled) {
+                    ps.on_unhandled(ps.on_unhandled_data, list[i], p->result);
+                } else {
+                    char buf[512];
+                    fprintf(stderr, "tide: unhandled promise rejection: %s\n",
+                            tide_format(p->result, buf, sizeof buf));
+                    tide__loop_set_failed(loop);
+                    tide_loop_stop(loop);
+                }
+            }
+            tide_release(list[i]);
+        }
+    }
+}
+
+static void free_pools(void) {
+    for (size_t i = 0; i < ps.nunhandled; i++)
+        tide_release(ps.unhandled[i]);
+    tide__free(ps.unhandled);
+    ps.unhandled = NULL;
+    ps.nunhandled = ps.capunhandled = 0;
+    while (ps.free_promises) {
+        tide__promise *p = ps.free_promises;
+        ps.free_promises = (tide__promise *)p->head;
+        tide__free(p);
+    }
+    while (ps.free_reactions) {
+        tide__reaction *r = ps.free_reactions;
+        ps.free_reactions = (tide__reaction *)r->job.next;
+        tide__free(r);
+    }
+    ps.npromises = ps.nreactions = 0;
+    ps.oom = NULL;
+    ps.on_unhandled = NULL;
+}
+
+/* Clears the list without reporting: a loop being freed reports nothing. */
+static bool before_free(tide_loop *loop) {
+    (void)loop;
+    for (size_t i = 0; i < ps.nunhandled; i++) {
+        tide__promise_of(ps.unhandled[i])->tracked = false;
+        tide_release(ps.unhandled[i]);
+    }
+    ps.nunhandled = 0;
+    return false;
+}
+
+__attribute__((constructor)) static void promise_hooks(void) {
+    static const tide__loop_hooks h = {report_unhandled, before_free, free_pools};
+    tide__loop_add_hooks(&h);
+}

@@ -1,0 +1,89 @@
+/* promise — internal interface for the layers above (task, gen, iter). */
+#ifndef TIDE_PROMISE_INTERNAL_H
+#define TIDE_PROMISE_INTERNAL_H
+
+#include "loop/loop.h"
+#include "tide/promise.h"
+
+typedef struct tide__promise tide__promise;
+typedef struct tide__reaction tide__reaction;
+
+/* An internal settle callback: state is TIDE_FULFILLED or TIDE_REJECTED with
+ * the value (borrowed), or TIDE_PENDING when the promise was destroyed
+ * unsettled (it never will settle: release what ctx holds). */
+typedef void (*tide__settle_fn)(void *ctx, size_t index, tide_state state, tide_val v);
+
+/* A reaction is what PerformPromiseThen records. While the promise is
+ * pending it waits in the promise's list (linked through job.next); when the
+ * promise settles it is queued as a microtask with src holding a reference to
+ * the promise, and job.run fires it. The fire function releases src and, for
+ * pooled reactions, frees the reaction. drop(r) runs instead if the promise
+ * is destroyed while still pending. Reactions embedded in other structures
+ * (a task's await) are not pooled. */
+struct tide__reaction {
+    tide__job job; /* first member: a reaction is a job */
+    tide__promise *src;
+    void (*drop)(tide__reaction *r);
+    union {
+        struct {
+            tide_then_fn ok, err;
+            void *data;
+            tide_val derived;
+        } then;
+        struct {
+            tide__settle_fn fn;
+            void *ctx;
+            size_t index;
+        } cb;
+        tide_val target; /* adoption: settle this promise like src */
+        void *user;
+    } u;
+};
+
+struct tide__promise {
+    tide_obj hdr;
+    uint8_t state;    /* tide_state */
+    bool locked;      /* its resolve functions were used (alreadyResolved) */
+    bool handled;     /* [[PromiseIsHandled]] */
+    bool tracked;     /* in the unhandled-rejection list */
+    tide_val result;
+    tide__reaction *head, *tail;
+    tide_loop *loop;
+    tide_val forward; /* resolver of a thenable: settling it settles this */
+};
+
+static inline tide__promise *tide__promise_of(tide_val v) {
+    return (tide__promise *)v.u.o;
+}
+
+/* PerformPromiseThen: queues r now if p is settled, else appends it. Marks p
+ * handled. p is borrowed. */
+void tide__promise_react(tide__promise *p, tide__reaction *r);
+
+/* Takes r back out of pending p's list; false if it is not there. */
+bool tide__promise_unreact(tide__promise *p, tide__reaction *r);
+
+tide__reaction *tide__reaction_new(void);
+void tide__reaction_free(tide__reaction *r);
+
+/* Releases r->src (the job's reference to the settled promise). */
+void tide__reaction_done(tide__reaction *r);
+
+/* The result of a settled promise read by a firing reaction. */
+static inline bool tide__promise_rejected(const tide__promise *p) {
+    return p->state == TIDE_REJECTED;
+}
+
+/* Settles p directly (it must be pending), skipping its locked check: for
+ * resolvers and the promise's own machinery. v taken. */
+void tide__promise_settle(tide__promise *p, bool rejected, tide_val v);
+
+/* The per-thread rejected promise returned when memory runs out (immortal). */
+tide_val tide__promise_oom(void);
+
+/* Registers a callback reaction on p (taken: non-promises are turned into
+ * promises with tide_promise_resolved). It fires as a microtask, like a then
+ * reaction. Returns 0 or TIDE_ENOMEM (fn will not be called). */
+int tide__promise_on_settle(tide_val p, tide__settle_fn fn, void *ctx, size_t index);
+
+#endif

@@ -1,0 +1,63 @@
+/* val — allocation hooks and fault injection.
+ *
+ * Fault injection counts allocations down from n and fails every one after
+ * it, so a test can run a program with n = 0, 1, 2, ... and reach every
+ * allocation site in turn. Thread-local: a test thread does not disturb
+ * another. */
+#include "val/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tide/val.h"
+
+static tide_allocator hooks = {malloc, realloc, free};
+static __thread long fail_after = -1;
+static __thread long failures;
+
+void tide_set_allocator(const tide_allocator *a) {
+    hooks.malloc = a && a->malloc ? a->malloc : malloc;
+    hooks.realloc = a && a->realloc ? a->realloc : realloc;
+    hooks.free = a && a->free ? a->free : free;
+}
+
+void tide_alloc_fail_after(long n) {
+    fail_after = n;
+    failures = 0;
+}
+
+long tide_alloc_failures(void) { return failures; }
+
+bool tide__alloc_should_fail(void) {
+    if (__builtin_expect(fail_after < 0, 1))
+        return false;
+    if (fail_after > 0) {
+        fail_after--;
+        return false;
+    }
+    failures++;
+    return true;
+}
+
+void *tide__malloc(size_t n) {
+    if (tide__alloc_should_fail())
+        return NULL;
+    return hooks.malloc(n ? n : 1);
+}
+
+void *tide__calloc(size_t n, size_t size) {
+    if (size && n > (size_t)-1 / size)
+        return NULL;
+    void *p = tide__malloc(n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *tide__realloc(void *p, size_t n) {
+    if (tide__alloc_should_fail())
+        return NULL;
+    return hooks.realloc(p, n ? n : 1);
+}
+
+void tide__free(void *p) { hooks.free(p); }

@@ -1,0 +1,13 @@
+/* val — internal helpers for the layers above. */
+#ifndef TIDE_VAL_INTERNAL_H
+#define TIDE_VAL_INTERNAL_H
+
+#include "tide/val.h"
+
+/* The shared, immortal TIDE_ENOMEM error (never allocates). */
+tide_val tide__error_oom(void);
+
+/* A TIDE_EAGGREGATE error holding `errors` (an array, taken). */
+tide_val tide__error_aggregate(tide_val errors, const char *msg);
+
+#endif
