@@ -29,7 +29,7 @@
 
 #define PAGE 4096u
 
-__thread tide__coro *tide__coro_cur;
+TIDE__TLS tide__coro *tide__coro_cur;
 
 static tide_coro_config config = {
     .stack_size = (TIDE__ASAN ? 256u : 64u) * 1024u,
@@ -40,7 +40,7 @@ static atomic_size_t guarded_live;
 
 /* Per-thread state: the main context, the pool of free stacks, counters and
  * the alternate signal stack the overflow handler runs on. */
-static __thread struct {
+static TIDE__TLS struct {
     bool init;
     tide__coro main;
     tide__coro *pool;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "common.h"
 #include "tide/coro.h"
 
 #if TIDE_CORO_UCONTEXT
@@ -64,7 +65,7 @@ struct tide__coro {
 #endif
 };
 
-extern __thread tide__coro *tide__coro_cur;
+extern TIDE__TLS tide__coro *tide__coro_cur;
 
 /* The thread's main context, created on first use (NULL only on ENOMEM, which
  * cannot happen: it is static per thread). */

@@ -17,6 +17,13 @@
 TIDE__TLS tide_loop *tide__loop_cur;
 TIDE__TLS tide__jobq tide__jobs;
 TIDE__TLS bool tide__draining;
+TIDE__TLS bool tide__stopped;
+
+/* The stop flag lives in the loop; a thread-local copy serves hot paths. */
+static void set_stopped(tide_loop *l, bool v) {
+    l->stopped = v;
+    tide__stopped = v;
+}
 
 #define MAX_HOOKS 8
 static tide__loop_hooks hooks[MAX_HOOKS];
@@ -176,7 +183,7 @@ int tide_loop_run(tide_loop *l) {
 void tide_loop_stop(tide_loop *l) {
     if (!l || l->stopped)
         return;
-    l->stopped = true;
+    set_stopped(l, true);
     uv_stop(l->uv);
 }
 
@@ -191,9 +198,9 @@ bool tide__loop_failed(tide_loop *l) { return l->failed; }
 static void settle_for_free(tide_loop *l) {
     for (int round = 0; round < 64; round++) {
         bool more = false;
-        l->stopped = false;
+        set_stopped(l, false);
         checkpoint(l);
-        l->stopped = true;
+        set_stopped(l, true);
         for (int i = 0; i < nhooks; i++)
             if (hooks[i].before_free && hooks[i].before_free(l))
                 more = true;
@@ -208,7 +215,7 @@ int tide_loop_free(tide_loop *l) {
         return rc;
     if (l->running)
         return TIDE_EBUSY;
-    l->stopped = true;
+    set_stopped(l, true);
     settle_for_free(l);
     tide__timers_free(l);
     l->freeing = true;
@@ -218,6 +225,7 @@ int tide_loop_free(tide_loop *l) {
     if (l->uv == &l->own)
         uv_loop_close(&l->own);
     tide__loop_cur = NULL;
+    tide__stopped = false;
     for (int i = 0; i < nhooks; i++)
         if (hooks[i].after_free)
             hooks[i].after_free();

@@ -11,7 +11,7 @@
 
 #include "tide/loop.h"
 
-#define TIDE__TLS __thread __attribute__((tls_model("initial-exec")))
+#include "common.h"
 
 /* A microtask. Jobs are intrusive: the structure that needs to run (a
  * promise reaction, a task's continuation) embeds a tide__job, so queueing
@@ -29,6 +29,7 @@ typedef struct tide__jobq {
 extern TIDE__TLS tide_loop *tide__loop_cur;
 extern TIDE__TLS tide__jobq tide__jobs;
 extern TIDE__TLS bool tide__draining;
+extern TIDE__TLS bool tide__stopped; /* the loop of this thread was stopped */
 
 static inline bool tide__jobs_empty(void) { return tide__jobs.head == NULL; }
 

@@ -124,7 +124,7 @@ tide_val tide__promise_oom(void) {
     if (!tide__loop_cur)
         return no_loop_promise();
     if (!ps.oom) {
-        static __thread tide__promise oom_storage;
+        static TIDE__TLS tide__promise oom_storage;
         tide__promise *p = &oom_storage;
         memset(p, 0, sizeof *p);
         p->hdr = (tide_obj){1, TIDE_T_PROMISE, TIDE__OBJ_IMMORTAL, &promise_class};

@@ -6,14 +6,16 @@
  * another. */
 #include "val/alloc.h"
 
+#include "common.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "tide/val.h"
 
 static tide_allocator hooks = {malloc, realloc, free};
-static __thread long fail_after = -1;
-static __thread long failures;
+static TIDE__TLS long fail_after = -1;
+static TIDE__TLS long failures;
 
 void tide_set_allocator(const tide_allocator *a) {
     hooks.malloc = a && a->malloc ? a->malloc : malloc;
