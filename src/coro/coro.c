@@ -4,27 +4,17 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "tide/errors.h"
+#include "coro/stack.h"
 #include "val/alloc.h"
 
 #if TIDE__ASAN
 #include <sanitizer/asan_interface.h>
-#endif
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define TIDE__VALGRIND 1
-#endif
-#endif
-#ifndef TIDE__VALGRIND
-#define TIDE__VALGRIND 0
 #endif
 
 #define PAGE 4096u
@@ -36,15 +26,13 @@ static tide_coro_config config = {
     .guard_budget = 16384,
     .pool_max = 1024,
 };
-static atomic_size_t guarded_live;
 
 /* Per-thread state: the main context, the pool of free stacks, counters and
  * the alternate signal stack the overflow handler runs on. */
 static TIDE__TLS struct {
     bool init;
     tide__coro main;
-    tide__coro *pool;
-    size_t pooled, live, created;
+    size_t live;
     void *altstack;
     tide__coro *zombie; /* died; freed by the next context that runs */
 } th;
@@ -70,9 +58,7 @@ void tide_coro_get_stats(tide_coro_stats *s) {
     if (!s)
         return;
     s->live = th.live;
-    s->pooled = th.pooled;
-    s->guarded = atomic_load(&guarded_live);
-    s->created = th.created;
+    tide__stack_stats(&s->pooled, &s->guarded, &s->created);
 }
 
 /* ---- Overflow reporting --------------------------------------------- */
@@ -107,15 +93,22 @@ static void chain(struct sigaction *old, int sig, siginfo_t *si, void *uc) {
 static void on_fault(int sig, siginfo_t *si, void *uc) {
     tide__coro *c = tide__coro_cur;
     char *a = si->si_addr;
-    /* A fault in, or just below, the guard page of the running coroutine is
-     * its overflow; anything else belongs to whoever handled it before. */
-    if (c && (c->flags & TIDE__CORO_GUARDED) && a >= c->map - PAGE &&
-        a < c->stack_lo)
+    /* A fault in the page below the running coroutine's stack (its guard
+     * page, or the guard below a slab), or just under it, is its overflow;
+     * anything else belongs to whoever handled it before. */
+    if (c && !tide__coro_is_main(c) && a >= c->stack_lo - 2 * PAGE && a < c->stack_lo)
         tide__coro_overflow(c);
     chain(sig == SIGSEGV ? &old_segv : &old_bus, sig, si, uc);
 }
 
+/* Once per process, before the first stack: the overflow handler, and the
+ * stack size from the environment. */
 static void install_handler(void) {
+    const char *env = getenv("TIDE_STACK_SIZE");
+    if (env && *env) {
+        tide_coro_config c = {.stack_size = strtoul(env, NULL, 0)};
+        tide_coro_set_config(&c); /* ignored when out of range */
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;
@@ -168,56 +161,6 @@ tide__coro *tide__coro_main(void) {
     return &th.main;
 }
 
-/* ---- Stacks ---------------------------------------------------------- */
-
-static size_t block_size(void) {
-    return (sizeof(tide__coro) + 63) & ~(size_t)63;
-}
-
-static tide__coro *stack_map(void) {
-    size_t usable = config.stack_size;
-    bool guard = atomic_fetch_add(&guarded_live, 1) < config.guard_budget;
-    if (!guard)
-        atomic_fetch_sub(&guarded_live, 1);
-    size_t map_size = usable + (guard ? PAGE : 0);
-    char *map = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-                     -1, 0);
-    if (map == MAP_FAILED)
-        goto fail;
-    if (guard && mprotect(map, PAGE, PROT_NONE) != 0) {
-        munmap(map, map_size);
-        goto fail;
-    }
-    tide__coro *c = (tide__coro *)(map + map_size - block_size());
-    memset(c, 0, sizeof *c);
-    c->map = map;
-    c->map_size = map_size;
-    c->stack_lo = map + (guard ? PAGE : 0);
-    c->stack_size = (size_t)((char *)c - c->stack_lo);
-    c->flags = guard ? TIDE__CORO_GUARDED : 0;
-#if TIDE__VALGRIND
-    c->vg_id = VALGRIND_STACK_REGISTER(c->stack_lo, (char *)c);
-#endif
-    th.created++;
-    if (guard)
-        pthread_once(&handler_once, install_handler);
-    return c;
-fail:
-    if (guard)
-        atomic_fetch_sub(&guarded_live, 1);
-    return NULL;
-}
-
-static void stack_unmap(tide__coro *c) {
-#if TIDE__VALGRIND
-    VALGRIND_STACK_DEREGISTER(c->vg_id);
-#endif
-    if (c->flags & TIDE__CORO_GUARDED)
-        atomic_fetch_sub(&guarded_live, 1);
-    munmap(c->map, c->map_size);
-}
-
 static void reap(void) {
     tide__coro *z = th.zombie;
     if (z && z != tide__coro_cur) {
@@ -247,17 +190,13 @@ tide__coro *tide__coro_new(void (*fn)(void *), void *arg, const char *name) {
     if (!th.init)
         tide__coro_main();
     reap();
-    tide__coro *c = th.pool;
-    if (c) {
-        th.pool = c->pool_next;
-        th.pooled--;
-    } else {
-        if (tide__alloc_should_fail())
-            return NULL;
-        thread_altstack();
-        if (!(c = stack_map()))
-            return NULL;
-    }
+    if (tide__alloc_should_fail())
+        return NULL;
+    thread_altstack();
+    pthread_once(&handler_once, install_handler);
+    tide__coro *c = tide__stack_get(config.stack_size, config.guard_budget);
+    if (!c)
+        return NULL;
     c->flags &= TIDE__CORO_GUARDED;
     c->fn = fn;
     c->arg = arg;
@@ -272,7 +211,8 @@ tide__coro *tide__coro_new(void (*fn)(void *), void *arg, const char *name) {
     c->asan_bottom = c->stack_lo;
     c->asan_size = c->stack_size;
 #endif
-    *(uint64_t *)c->stack_lo = TIDE__CANARY;
+    if (c->canary)
+        *c->canary = TIDE__CANARY;
     tide__ctx_init(&c->ctx, c->stack_lo, (char *)c, coro_entry, c);
     th.live++;
     return c;
@@ -282,24 +222,13 @@ void tide__coro_free(tide__coro *c) {
     if (!c || (c->flags & TIDE__CORO_MAIN))
         return;
     th.live--;
-    if (th.pooled < config.pool_max) {
-        c->pool_next = th.pool;
-        th.pool = c;
-        th.pooled++;
-    } else {
-        stack_unmap(c);
-    }
+    tide__stack_put(c, config.pool_max);
 }
 
 /* Unmaps every pooled stack of this thread (loop teardown, thread exit). */
 void tide__coro_pool_drain(void) {
     reap();
-    while (th.pool) {
-        tide__coro *c = th.pool;
-        th.pool = c->pool_next;
-        th.pooled--;
-        stack_unmap(c);
-    }
+    tide__stack_drain();
     if (th.altstack && th.live == 0) {
         stack_t ss = {.ss_flags = SS_DISABLE};
         sigaltstack(&ss, NULL);

@@ -44,16 +44,19 @@ enum {
 };
 
 typedef struct tide__coro tide__coro;
+typedef struct tide__slab tide__slab;
 struct tide__coro {
     tide__ctx ctx;
     tide__coro *resumer; /* where a suspension returns to (layers above set it) */
     void (*fn)(void *);
     void *arg;
     const char *name;
-    char *stack_lo; /* lowest usable byte; the canary lives there */
+    char *stack_lo; /* lowest usable byte */
     size_t stack_size;
     char *map; /* the whole mapping, guard page included */
     size_t map_size;
+    struct tide__slab *slab; /* the slab of an unguarded stack, else NULL */
+    uint64_t *canary;        /* just below stack_lo, or NULL where a guard page is */
     uint32_t flags;
     unsigned vg_id;
     tide__coro *pool_next;
@@ -93,7 +96,7 @@ void tide__coro_pool_drain(void);
 /* Reports an overflow of c's stack and aborts. */
 __attribute__((noreturn)) void tide__coro_overflow(const tide__coro *c);
 
-/* Written at the lowest usable word of every stack, checked at each switch. */
+/* Written just below every unguarded stack, checked at each switch away. */
 #define TIDE__CANARY 0x74696465c0a1a2a3ULL
 
 #if TIDE_CORO_UCONTEXT
@@ -114,8 +117,7 @@ void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
  * here, so an overflow of an unguarded stack is caught at its next switch. */
 static inline __attribute__((always_inline)) void
 tide__coro_switch(tide__coro *from, tide__coro *to) {
-    if (__builtin_expect(from->stack_lo != NULL, 1) &&
-        __builtin_expect(*(uint64_t *)from->stack_lo != TIDE__CANARY, 0))
+    if (__builtin_expect(from->canary && *from->canary != TIDE__CANARY, 0))
         tide__coro_overflow(from);
     tide__coro_cur = to;
 #if TIDE__ASAN

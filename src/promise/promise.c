@@ -185,6 +185,7 @@ void tide__promise_react(tide__promise *p, tide__reaction *r) {
     p->handled = true;
     if (p->state == TIDE_PENDING) {
         r->job.next = NULL;
+        r->prev = p->tail;
         if (p->tail)
             p->tail->job.next = &r->job;
         else
@@ -198,20 +199,20 @@ void tide__promise_react(tide__promise *p, tide__reaction *r) {
 }
 
 bool tide__promise_unreact(tide__promise *p, tide__reaction *r) {
-    tide__reaction *prev = NULL;
-    for (tide__reaction *q = p->head; q; prev = q, q = (tide__reaction *)q->job.next) {
-        if (q != r)
-            continue;
-        if (prev)
-            prev->job.next = q->job.next;
-        else
-            p->head = (tide__reaction *)q->job.next;
-        if (p->tail == q)
-            p->tail = prev;
-        q->job.next = NULL;
-        return true;
-    }
-    return false;
+    tide__reaction *next = (tide__reaction *)r->job.next;
+    if (r->prev)
+        r->prev->job.next = r->job.next;
+    else if (p->head == r)
+        p->head = next;
+    else
+        return false;
+    if (next)
+        next->prev = r->prev;
+    else
+        p->tail = r->prev;
+    r->job.next = NULL;
+    r->prev = NULL;
+    return true;
 }
 
 /* Adoption, step 2: the adopted promise settled; settle the target alike. */

@@ -22,6 +22,7 @@ typedef void (*tide__settle_fn)(void *ctx, size_t index, tide_state state, tide_
  * (a task's await) are not pooled. */
 struct tide__reaction {
     tide__job job; /* first member: a reaction is a job */
+    tide__reaction *prev; /* in the pending promise's list (O(1) removal) */
     tide__promise *src;
     void (*drop)(tide__reaction *r);
     union {
@@ -60,7 +61,7 @@ static inline tide__promise *tide__promise_of(tide_val v) {
  * handled. p is borrowed. */
 void tide__promise_react(tide__promise *p, tide__reaction *r);
 
-/* Takes r back out of pending p's list; false if it is not there. */
+/* Takes r back out of pending p's list in O(1); false if r is not in it. */
 bool tide__promise_unreact(tide__promise *p, tide__reaction *r);
 
 tide__reaction *tide__reaction_new(void);

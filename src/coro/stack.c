@@ -1,0 +1,260 @@
+/* coro — stacks: guarded singles, slabs of canaried slots, and their pools.
+ *
+ * Every stack is a slot whose top page holds the coroutine's control block,
+ * so a parked coroutine whose frames are shallow costs exactly one page.
+ *
+ * The first `guard_budget` stacks of the process are single mappings with a
+ * PROT_NONE page below (two kernel mappings each). Beyond the budget, stacks
+ * come from slabs of SLAB_SLOTS slots in one mapping, with one guard page
+ * below slot 0:
+ *
+ *     [guard][slot 0][slot 1] ... [slot 63]       addresses grow right
+ *
+ * A stack grows down into the slot below it, so the canary of slot k lives in
+ * the top 64 bytes of slot k-1 — a page that slot k-1's control block touches
+ * anyway — and costs no page of its own. Slot 0 has the guard page instead.
+ * Slots are handed out in address order, so slot k-1 is set up before slot k.
+ */
+#define _GNU_SOURCE
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "coro/coro.h"
+#include "coro/stack.h"
+#include "val/alloc.h"
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define TIDE__VALGRIND 1
+#endif
+#endif
+#ifndef TIDE__VALGRIND
+#define TIDE__VALGRIND 0
+#endif
+
+#define PAGE 4096u
+#define SLAB_SLOTS 64u
+#define CANARY_ZONE 64u /* top of each slot: the canary of the slot above */
+
+struct tide__slab {
+    tide__slab *next, *prev; /* slabs with a free slot */
+    char *map;
+    size_t map_size, slot_size;
+    unsigned nfree, fresh;   /* free slots; slots never handed out start here */
+    tide__coro *free;
+    bool listed;
+};
+
+static atomic_size_t guarded_live;
+
+static TIDE__TLS struct {
+    tide__coro *singles; /* pooled guarded stacks */
+    size_t nsingles;
+    tide__slab *avail;   /* slabs with a free slot */
+    size_t slab_free;    /* free slots in all slabs */
+    size_t created;
+} st;
+
+static size_t block_size(void) {
+    return (sizeof(tide__coro) + CANARY_ZONE + 63) & ~(size_t)63;
+}
+
+/* Lays the control block out at the top of [lo, lo + size). */
+static tide__coro *slot_init(char *lo, size_t size, char *map, size_t map_size) {
+    tide__coro *c = (tide__coro *)(lo + size - block_size());
+    memset(c, 0, sizeof *c);
+    c->map = map;
+    c->map_size = map_size;
+    c->stack_lo = lo;
+    c->stack_size = (size_t)((char *)c - lo);
+#if TIDE__VALGRIND
+    c->vg_id = VALGRIND_STACK_REGISTER(lo, (char *)c);
+#endif
+    st.created++;
+    return c;
+}
+
+static void slot_forget(tide__coro *c) {
+#if TIDE__VALGRIND
+    VALGRIND_STACK_DEREGISTER(c->vg_id);
+#else
+    (void)c;
+#endif
+}
+
+static void *map_stack(size_t size) {
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    if (mprotect(m, PAGE, PROT_NONE) != 0) {
+        munmap(m, size);
+        return NULL;
+    }
+    return m;
+}
+
+/* ---- Guarded singles ------------------------------------------------- */
+
+static void single_unmap(tide__coro *c);
+
+static tide__coro *single_get(size_t stack_size) {
+    tide__coro *c;
+    while ((c = st.singles)) {
+        st.singles = c->pool_next;
+        st.nsingles--;
+        if (c->map_size == stack_size + PAGE)
+            return c;
+        single_unmap(c); /* made before the stack size changed */
+    }
+    size_t map_size = stack_size + PAGE;
+    char *map = map_stack(map_size);
+    if (!map)
+        return NULL;
+    c = slot_init(map + PAGE, stack_size, map, map_size);
+    c->flags = TIDE__CORO_GUARDED;
+    return c;
+}
+
+static void single_unmap(tide__coro *c) {
+    slot_forget(c);
+    atomic_fetch_sub(&guarded_live, 1);
+    munmap(c->map, c->map_size);
+}
+
+/* ---- Slabs ----------------------------------------------------------- */
+
+static void slab_list(tide__slab *s) {
+    s->prev = NULL;
+    s->next = st.avail;
+    if (st.avail)
+        st.avail->prev = s;
+    st.avail = s;
+    s->listed = true;
+}
+
+static void slab_unlist(tide__slab *s) {
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        st.avail = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->listed = false;
+}
+
+static tide__slab *slab_new(size_t slot_size) {
+    tide__slab *s = tide__calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->slot_size = slot_size;
+    s->map_size = PAGE + (size_t)SLAB_SLOTS * slot_size;
+    if (!(s->map = map_stack(s->map_size))) {
+        tide__free(s);
+        return NULL;
+    }
+    s->nfree = SLAB_SLOTS;
+    st.slab_free += SLAB_SLOTS;
+    slab_list(s);
+    return s;
+}
+
+static void slab_unmap(tide__slab *s) {
+    for (unsigned i = 0; i < s->fresh; i++) {
+        char *lo = s->map + PAGE + (size_t)i * s->slot_size;
+        slot_forget((tide__coro *)(lo + s->slot_size - block_size()));
+    }
+    if (s->listed)
+        slab_unlist(s);
+    st.slab_free -= s->nfree;
+    munmap(s->map, s->map_size);
+    tide__free(s);
+}
+
+static tide__coro *slab_get(size_t stack_size) {
+    tide__slab *s = st.avail;
+    while (s && s->slot_size != stack_size) {
+        tide__slab *next = s->next; /* made before a size change: retire it */
+        if (s->nfree == SLAB_SLOTS)
+            slab_unmap(s);
+        s = next;
+    }
+    if (!s && !(s = slab_new(stack_size)))
+        return NULL;
+    tide__coro *c = s->free;
+    if (c) {
+        s->free = c->pool_next;
+    } else {
+        unsigned i = s->fresh++;
+        char *lo = s->map + PAGE + (size_t)i * s->slot_size;
+        c = slot_init(lo, s->slot_size, s->map, s->map_size);
+        c->slab = s;
+        if (i > 0)
+            c->canary = (uint64_t *)(lo - sizeof(uint64_t));
+    }
+    if (--s->nfree == 0)
+        slab_unlist(s);
+    st.slab_free--;
+    return c;
+}
+
+static void slab_put(tide__coro *c, size_t pool_max) {
+    tide__slab *s = c->slab;
+    c->pool_next = s->free;
+    s->free = c;
+    s->nfree++;
+    st.slab_free++;
+    if (!s->listed)
+        slab_list(s);
+    /* An empty slab goes back to the kernel once enough others are free. */
+    if (s->nfree == SLAB_SLOTS && st.slab_free - SLAB_SLOTS >= pool_max)
+        slab_unmap(s);
+}
+
+/* ---- Interface ------------------------------------------------------- */
+
+tide__coro *tide__stack_get(size_t stack_size, size_t guard_budget) {
+    tide__coro *c;
+    if (st.singles)
+        return single_get(stack_size);
+    if (atomic_fetch_add(&guarded_live, 1) < guard_budget) {
+        if ((c = single_get(stack_size)))
+            return c;
+    }
+    atomic_fetch_sub(&guarded_live, 1);
+    return slab_get(stack_size);
+}
+
+void tide__stack_put(tide__coro *c, size_t pool_max) {
+    if (c->slab) {
+        slab_put(c, pool_max);
+    } else if (st.nsingles < pool_max) {
+        c->pool_next = st.singles;
+        st.singles = c;
+        st.nsingles++;
+    } else {
+        single_unmap(c);
+    }
+}
+
+void tide__stack_drain(void) {
+    while (st.singles) {
+        tide__coro *c = st.singles;
+        st.singles = c->pool_next;
+        st.nsingles--;
+        single_unmap(c);
+    }
+    for (tide__slab *s = st.avail, *next; s; s = next) {
+        next = s->next;
+        if (s->nfree == SLAB_SLOTS)
+            slab_unmap(s);
+    }
+}
+
+void tide__stack_stats(size_t *pooled, size_t *guarded, size_t *created) {
+    *pooled = st.nsingles + st.slab_free;
+    *guarded = atomic_load(&guarded_live);
+    *created = st.created;
+}
