@@ -174,8 +174,11 @@ int tide_loop_run(tide_loop *l) {
     l->running = true;
     checkpoint(l);
     tide__loop_idle_update(l);
-    if (!l->stopped)
+    if (!l->stopped) {
+        l->in_uv = true;
         uv_run(l->uv, UV_RUN_DEFAULT);
+        l->in_uv = false;
+    }
     l->running = false;
     return 0;
 }
@@ -184,7 +187,10 @@ void tide_loop_stop(tide_loop *l) {
     if (!l || l->stopped)
         return;
     set_stopped(l, true);
-    uv_stop(l->uv);
+    /* Outside uv_run a stop would linger and make the next uv_run (the one
+     * that finishes closing handles at free) return at once. */
+    if (l->in_uv || l->uv != &l->own)
+        uv_stop(l->uv);
 }
 
 int tide_loop_stopped(tide_loop *l) { return l ? l->stopped : 0; }
@@ -209,6 +215,11 @@ static void settle_for_free(tide_loop *l) {
     }
 }
 
+static void on_closed(uv_handle_t *h) {
+    tide_loop *l = h->data;
+    l->closing--;
+}
+
 int tide_loop_free(tide_loop *l) {
     int rc = check_loop(l);
     if (rc)
@@ -219,9 +230,13 @@ int tide_loop_free(tide_loop *l) {
     settle_for_free(l);
     tide__timers_free(l);
     l->freeing = true;
-    uv_close((uv_handle_t *)&l->idle, NULL);
-    uv_close((uv_handle_t *)&l->check, NULL);
-    uv_run(l->uv, UV_RUN_NOWAIT); /* close callbacks */
+    l->closing += 2;
+    uv_close((uv_handle_t *)&l->idle, on_closed);
+    uv_close((uv_handle_t *)&l->check, on_closed);
+    /* The close callbacks run in the loop's close phase; on an embedded loop
+     * the program's other handles may run too (documented). */
+    while (l->closing > 0)
+        uv_run(l->uv, UV_RUN_NOWAIT);
     if (l->uv == &l->own)
         uv_loop_close(&l->own);
     tide__loop_cur = NULL;

@@ -25,11 +25,12 @@ struct tide_loop {
     uv_loop_t own;     /* used when tide made the libuv loop */
     uv_idle_t idle;    /* active while work is queued: stops uv_run blocking */
     uv_check_t check;  /* the immediate phase */
-    bool idle_on, running, stopped, failed, freeing;
+    bool idle_on, running, stopped, failed, freeing, in_uv;
     unsigned long thread_key;
     tide__timer *free_timers, *all_timers;
     tide__timer *imm_head, *imm_tail;
     size_t imm_pending;
+    size_t closing; /* handles whose close callback has not run yet */
 };
 
 void tide__timers_free(tide_loop *l);

@@ -138,7 +138,11 @@ void tide__immediates_run(tide_loop *l) {
     }
 }
 
-static void on_close(uv_handle_t *h) { tide__free(h->data); }
+static void on_close(uv_handle_t *h) {
+    tide__timer *t = h->data;
+    t->loop->closing--;
+    tide__free(t);
+}
 
 void tide__timers_free(tide_loop *l) {
     tide__timer *t = l->all_timers;
@@ -147,6 +151,7 @@ void tide__timers_free(tide_loop *l) {
         if (t->cb && t->drop)
             t->drop(t->data);
         uv_timer_stop(&t->h);
+        l->closing++;
         uv_close((uv_handle_t *)&t->h, on_close);
         t = next;
     }

@@ -60,11 +60,17 @@ static void on_element(void *ctx, size_t i, tide_state st, tide_val v) {
         if (--c->remaining == 0)
             finish(c);
         break;
-    case ALL_SETTLED:
-        tide_array_set(c->values, i, tide_settled_new(rejected, tide_retain(v)));
-        if (--c->remaining == 0)
-            finish(c);
+    case ALL_SETTLED: {
+        tide_val rec = tide_settled_new(rejected, tide_retain(v));
+        if (!tide_is_error(rec)) {
+            tide_array_set(c->values, i, rec);
+            if (--c->remaining == 0)
+                finish(c);
+        } else {
+            tide_promise_reject(c->result, rec); /* out of memory */
+        }
         break;
+    }
     case RACE:
         if (rejected)
             tide_promise_reject(c->result, tide_retain(v));
@@ -115,9 +121,10 @@ static tide_val combine(kind k, const tide_val *items, size_t n, bool borrowed) 
         c->refs++;
         c->remaining++;
         tide_val item = borrowed ? tide_retain(items[i]) : items[i];
-        if (tide__promise_on_settle(item, on_element, c, i) != 0) {
+        int rc = tide__promise_on_settle(item, on_element, c, i);
+        if (rc != 0) {
             c->refs--;
-            tide_promise_reject(result, tide_error_new(TIDE_ENOMEM, NULL));
+            tide_promise_reject(result, tide_error_new(rc, "element %zu: %s", i, tide_strerror(rc)));
             release_items(items, i + 1, n, borrowed);
             combo_unref(c);
             return result;
@@ -210,10 +217,11 @@ static void fin_settled(void *ctx, size_t i, tide_state st, tide_val v) {
     f->thunk_out = tide_promise_new();
     tide_val then_result = tide_retain(f->thunk_out);
     tide_val derived = tide_retain(f->derived);
-    if (tide__promise_on_settle(tide_promise_resolved(r), fin_thunk, f, 0) != 0) {
+    int rc = tide__promise_on_settle(tide_promise_resolved(r), fin_thunk, f, 0);
+    if (rc != 0) {
         fin_free(f);
         tide_release(then_result);
-        tide_promise_reject(derived, tide_error_new(TIDE_ENOMEM, NULL));
+        tide_promise_reject(derived, tide_error_new(rc, NULL));
     } else {
         tide_promise_resolve(derived, then_result);
     }
@@ -228,15 +236,17 @@ tide_val tide_promise_finally(tide_val p, tide_finally_fn fn, void *data) {
     if (!f || (tide__promise_of(derived)->hdr.flags & TIDE__OBJ_IMMORTAL)) {
         tide__free(f);
         tide_release(p);
-        return derived;
+        tide_release(derived);
+        return tide__promise_oom();
     }
     f->fn = fn;
     f->data = data;
     f->derived = tide_retain(derived);
-    if (tide__promise_on_settle(p, fin_settled, f, 0) != 0) {
+    int rc = tide__promise_on_settle(p, fin_settled, f, 0);
+    if (rc != 0) {
         fin_free(f);
         tide_release(derived);
-        return tide__promise_oom();
+        return tide_promise_rejected(tide_error_new(rc, "tide_promise_finally: %s", tide_strerror(rc)));
     }
     return derived;
 }

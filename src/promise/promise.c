@@ -258,6 +258,11 @@ static void thenable_job(tide__job *j) {
     tide_release(thenable);
 }
 
+/* A promise of another thread's loop: its reactions would run there. */
+static inline bool foreign(const tide__promise *p) {
+    return p->loop != tide__loop_cur && !(p->hdr.flags & TIDE__OBJ_IMMORTAL);
+}
+
 static bool is_thenable(tide_val v) {
     return v.tag == TIDE_T_PROMISE ||
            (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then);
@@ -266,10 +271,18 @@ static bool is_thenable(tide_val v) {
 /* The promise resolve function's steps 7-16, for p not yet resolved. */
 static void resolve_unlocked(tide__promise *p, tide_val v) {
     p->locked = true;
-    if (v.tag == TIDE_T_PROMISE && tide__promise_of(v) == p) {
+    if (v.tag == TIDE_T_PROMISE &&
+        (tide__promise_of(v) == p || p->forward.u.o == v.u.o)) {
+        /* Itself, or (through a thenable's resolver) the promise it settles. */
         tide_release(v);
         tide__promise_settle(p, true, tide_error_new(TIDE_ETYPE,
                              "chaining cycle: a promise resolved with itself"));
+        return;
+    }
+    if (v.tag == TIDE_T_PROMISE && foreign(tide__promise_of(v))) {
+        tide_release(v);
+        tide__promise_settle(p, true, tide_error_new(TIDE_ETHREAD,
+                             "cannot adopt a promise of another thread's loop"));
         return;
     }
     if (!is_thenable(v)) {
@@ -396,7 +409,7 @@ tide_val tide_promise_then(tide_val p, tide_then_fn ok, tide_then_fn err, void *
     if (p.tag != TIDE_T_PROMISE)
         p = tide_promise_resolved(p);
     tide__promise *src = tide__promise_of(p);
-    if (src->loop != tide__loop_cur && !(src->hdr.flags & TIDE__OBJ_IMMORTAL)) {
+    if (foreign(src)) {
         tide_release(p);
         return tide_promise_rejected(tide_error_new(TIDE_ETHREAD,
             "tide_promise_then: the promise belongs to another thread's loop"));
@@ -442,6 +455,10 @@ static void cb_drop(tide__reaction *r) {
 int tide__promise_on_settle(tide_val p, tide__settle_fn fn, void *ctx, size_t index) {
     if (p.tag != TIDE_T_PROMISE)
         p = tide_promise_resolved(p);
+    if (foreign(tide__promise_of(p))) {
+        tide_release(p);
+        return TIDE_ETHREAD;
+    }
     tide__reaction *r = tide__reaction_new();
     if (!r) {
         tide_release(p);
