@@ -2,7 +2,8 @@
 #
 #   make demo                  install missing packages, build, run the demo
 #   make test                  every test: normal build, ASan+UBSan build,
-#                              valgrind over the unit tests; prints a summary
+#                              valgrind over the unit tests, the AArch64 and
+#                              ucontext switches; prints a summary
 #   make build                 configure + build build/ (RelWithDebInfo)
 #   make test-clang            normal build and ctest with clang (build-clang/)
 #   make install PREFIX=/opt   cmake --install (default PREFIX=/usr/local)
@@ -144,6 +145,8 @@ define run_build
 	fi
 endef
 
+# The AArch64 context switch is tested under emulation.
+test: DEBIAN_PKGS += gcc-aarch64-linux-gnu qemu-user
 test: deps
 	@passed=0; failed=0; summary=(); \
 	echo "node: $$(command -v node >/dev/null 2>&1 && node --version || echo 'not on PATH')"; \
@@ -173,6 +176,9 @@ test: deps
 	else \
 	  echo "skipped: $(BUILD_DIR) did not build"; \
 	fi; \
+	echo; echo "=== other context switches (tests/cross/run) ==="; \
+	if ./tests/cross/run; then passed=$$((passed + 1)); summary+=("cross: passed"); \
+	else failed=$$((failed + 1)); summary+=("cross: FAILED"); fi; \
 	echo; echo "=== summary ==="; \
 	for s in "$${summary[@]}"; do echo "  $$s"; done; \
 	echo "$$passed passed, $$failed failed"; \
