@@ -16,13 +16,6 @@
 
 static TIDE__TLS tide__task *live; /* every task of this thread */
 
-static inline tide_val pval(tide__promise *p) {
-    tide_val v;
-    v.u.o = &p->hdr;
-    v.tag = TIDE_T_PROMISE;
-    return v;
-}
-
 int tide_reason_code(tide_val reason) {
     int code = tide_error_code(reason);
     return code < 0 ? code : TIDE_EREJECTED;
