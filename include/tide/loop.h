@@ -53,10 +53,12 @@ TIDE_EXTERN void tide_loop_stop(tide_loop *loop);
 TIDE_EXTERN int tide_loop_stopped(tide_loop *loop);
 
 /* Frees the loop: stops its timers, closes its libuv handles and, if tide
- * made the libuv loop, closes that too. Coroutines still parked at an await
- * are resumed first with TIDE_ECANCELED so that their clean-up runs (see
- * task.h). On an embedded loop this runs one non-blocking iteration of the
- * program's libuv loop to finish closing tide's handles. Returns 0 or
+ * made the libuv loop, closes that too. No user callback runs: queued
+ * microtasks are dropped (their references released), and async functions
+ * still waiting at an await are resumed with TIDE_ECANCELED so that their
+ * clean-up runs (see task.h); every await they make from then on returns
+ * TIDE_ECANCELED too. On an embedded loop this runs non-blocking iterations
+ * of the program's libuv loop until tide's handles are closed. Returns 0 or
  * TIDE_EINVAL / TIDE_ETHREAD / TIDE_EBUSY (called while it runs). */
 TIDE_EXTERN int tide_loop_free(tide_loop *loop);
 

@@ -45,7 +45,8 @@ TIDE_EXTERN tide_val tide_async_named(const char *name, tide_async_fn fn, void *
  * the reason in *out: the reason's error code if it is an error, else
  * TIDE_EREJECTED. *out is owned by the caller. Like JavaScript, awaiting a
  * settled promise or a plain value still yields to the microtask queue once,
- * and a thenable takes two ticks more.
+ * and a thenable takes one tick more (its `then` is called in a job of its
+ * own).
  * Outside an async function: returns TIDE_ENOTASK at once with an error in
  * *out (v is released). out NULL: the value is released. */
 TIDE_EXTERN int tide_await(tide_val v, tide_val *out);

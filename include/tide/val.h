@@ -237,9 +237,9 @@ TIDE_EXTERN const tide_class *tide_object_class(tide_val v);
 
 /* ---- Memory ---------------------------------------------------------- */
 
-/* Every allocation tide makes (and libuv's, once a loop exists) goes through
- * these hooks. Pass NULLs to restore malloc/realloc/free. Set before creating
- * any loop. */
+/* Every allocation tide makes goes through these hooks (libuv's own do not
+ * yet). Pass NULLs to restore malloc/realloc/free. Set before creating any
+ * loop: memory allocated with one set must not be freed with another. */
 typedef struct tide_allocator {
     void *(*malloc)(size_t);
     void *(*realloc)(void *, size_t);

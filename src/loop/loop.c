@@ -7,6 +7,7 @@
  * two timers due in the same tick, exactly as in Node.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,8 @@ typedef struct user_job {
     void *data;
 } user_job;
 
+static void discard_user_job(tide__job *j) { tide__free(j); }
+
 static void run_user_job(tide__job *j) {
     user_job *u = (user_job *)j;
     void (*fn)(void *) = u->fn;
@@ -62,6 +65,7 @@ int tide_queue_microtask(void (*fn)(void *), void *data) {
     if (!u)
         return TIDE_ENOMEM;
     u->job.run = run_user_job;
+    u->job.discard = discard_user_job;
     u->fn = fn;
     u->data = data;
     tide__job_push(&u->job);
@@ -76,7 +80,7 @@ static void checkpoint(tide_loop *l) {
         tide__job *j;
         while (!l->stopped && (j = tide__job_pop()))
             j->run(j);
-        for (int i = 0; i < nhooks && !l->stopped; i++)
+        for (int i = 0; i < nhooks && !l->stopped && !l->freeing; i++)
             if (hooks[i].checkpoint_end)
                 hooks[i].checkpoint_end(l);
     } while (!l->stopped && !tide__jobs_empty());
@@ -198,21 +202,22 @@ int tide_loop_stopped(tide_loop *l) { return l ? l->stopped : 0; }
 void tide__loop_set_failed(tide_loop *l) { l->failed = true; }
 bool tide__loop_failed(tide_loop *l) { return l->failed; }
 
-/* Lets the layers above finish what they hold (parked coroutines are
- * cancelled and run their clean-up; queued microtasks run) without running
- * any timer or I/O callback. */
+/* Lets the layers above release what they hold without running any user
+ * callback: queued jobs are discarded, parked tasks are cancelled (their
+ * clean-up runs, and every await it makes returns TIDE_ECANCELED). */
 static void settle_for_free(tide_loop *l) {
     for (int round = 0; round < 64; round++) {
         bool more = false;
-        set_stopped(l, false);
-        checkpoint(l);
-        set_stopped(l, true);
+        tide__job *j;
+        while ((j = tide__job_pop()))
+            j->discard(j);
         for (int i = 0; i < nhooks; i++)
             if (hooks[i].before_free && hooks[i].before_free(l))
                 more = true;
         if (!more && tide__jobs_empty())
-            break;
+            return;
     }
+    fprintf(stderr, "tide: tasks kept awaiting after being cancelled at loop teardown\n");
 }
 
 static void on_closed(uv_handle_t *h) {
@@ -227,9 +232,9 @@ int tide_loop_free(tide_loop *l) {
     if (l->running)
         return TIDE_EBUSY;
     set_stopped(l, true);
+    l->freeing = true; /* no unhandled-rejection reports while tearing down */
     settle_for_free(l);
     tide__timers_free(l);
-    l->freeing = true;
     l->closing += 2;
     uv_close((uv_handle_t *)&l->idle, on_closed);
     uv_close((uv_handle_t *)&l->check, on_closed);

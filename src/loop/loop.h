@@ -15,11 +15,15 @@
 
 /* A microtask. Jobs are intrusive: the structure that needs to run (a
  * promise reaction, a task's continuation) embeds a tide__job, so queueing
- * one never allocates and can never fail. The queue is FIFO. */
+ * one never allocates and can never fail. The queue is FIFO.
+ * discard(j) is what a loop being freed does instead of run(j): release what
+ * the job holds without running user callbacks (a task is resumed with
+ * TIDE_ECANCELED so that its own clean-up runs). */
 typedef struct tide__job tide__job;
 struct tide__job {
     tide__job *next;
     void (*run)(tide__job *j);
+    void (*discard)(tide__job *j);
 };
 
 typedef struct tide__jobq {

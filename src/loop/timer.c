@@ -106,6 +106,8 @@ int tide_timer_stop(tide_timer h) {
 static void on_timer(uv_timer_t *h) {
     tide__timer *t = h->data;
     tide_loop *l = t->loop;
+    if (!tide__jobs_empty())
+        tide_loop_checkpoint(l); /* microtasks queued outside any callback */
     if (l->stopped)
         return;
     tide_timer_cb cb = t->cb;

@@ -38,6 +38,13 @@ static inline tide_val pval(tide__promise *p) {
 
 /* ---- Pools ----------------------------------------------------------- */
 
+/* A queued reaction dropped at loop teardown: as if its promise had died. */
+static void reaction_discard(tide__job *j) {
+    tide__reaction *r = (tide__reaction *)j;
+    tide__reaction_done(r);
+    r->drop(r);
+}
+
 tide__reaction *tide__reaction_new(void) {
     tide__reaction *r = ps.free_reactions;
     if (r) {
@@ -47,6 +54,7 @@ tide__reaction *tide__reaction_new(void) {
         return NULL;
     }
     memset(r, 0, sizeof *r);
+    r->job.discard = reaction_discard;
     return r;
 }
 
@@ -263,6 +271,15 @@ static inline bool foreign(const tide__promise *p) {
     return p->loop != tide__loop_cur && !(p->hdr.flags & TIDE__OBJ_IMMORTAL);
 }
 
+static void thenable_discard(tide__job *j) {
+    tide__reaction *r = (tide__reaction *)j;
+    tide_val thenable = {.u.o = &r->src->hdr, .tag = r->src->hdr.type};
+    r->src = NULL;
+    tide_release(thenable);
+    tide_release(r->u.target);
+    tide__reaction_free(r);
+}
+
 static bool is_thenable(tide_val v) {
     return v.tag == TIDE_T_PROMISE ||
            (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then);
@@ -299,6 +316,7 @@ static void resolve_unlocked(tide__promise *p, tide_val v) {
     r->u.target = pval(p);
     r->src = (tide__promise *)v.u.o; /* the thenable, carried untyped */
     r->job.run = thenable_job;
+    r->job.discard = thenable_discard;
     tide__job_push(&r->job);
 }
 
@@ -481,6 +499,13 @@ void tide_on_unhandled_rejection(tide_unhandled_fn fn, void *data) {
     ps.on_unhandled_data = data;
 }
 
+void tide__unhandled_fail(tide_loop *loop, const char *what, tide_val reason) {
+    char buf[512];
+    fprintf(stderr, "tide: %s: %s\n", what, tide_format(reason, buf, sizeof buf));
+    tide__loop_set_failed(loop);
+    tide_loop_stop(loop);
+}
+
 /* End of a checkpoint: rejections that are still unhandled are reported. */
 static void report_unhandled(tide_loop *loop) {
     size_t n = ps.nunhandled;
@@ -499,11 +524,7 @@ static void report_unhandled(tide_loop *loop) {
                 if (ps.on_unhandled) {
                     ps.on_unhandled(ps.on_unhandled_data, list[i], p->result);
                 } else {
-                    char buf[512];
-                    fprintf(stderr, "tide: unhandled promise rejection: %s\n",
-                            tide_format(p->result, buf, sizeof buf));
-                    tide__loop_set_failed(loop);
-                    tide_loop_stop(loop);
+                    tide__unhandled_fail(loop, "unhandled promise rejection", p->result);
                 }
             }
             tide_release(list[i]);

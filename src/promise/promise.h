@@ -79,6 +79,10 @@ static inline bool tide__promise_rejected(const tide__promise *p) {
  * resolvers and the promise's own machinery. v taken. */
 void tide__promise_settle(tide__promise *p, bool rejected, tide_val v);
 
+/* Node's default for an unhandled rejection: prints "tide: WHAT: reason",
+ * marks the loop failed and stops it. */
+void tide__unhandled_fail(tide_loop *loop, const char *what, tide_val reason);
+
 /* The per-thread rejected promise returned when memory runs out (immortal). */
 tide_val tide__promise_oom(void);
 

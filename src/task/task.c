@@ -34,6 +34,7 @@ void tide__task_resume(tide__task *t, int status, tide_val value) {
 }
 
 static void await_fire(tide__job *j);
+static void task_discard(tide__job *j);
 
 /* Takes the awaited promise's outcome into t, ready to resume it. */
 static void await_take(tide__task *t) {
@@ -87,9 +88,6 @@ static inline bool next_in_line(const tide__task *t) {
 
 static __attribute__((noinline)) int await_slow(tide_val v, tide_val *out) {
     tide__task *t = tide__task_self();
-    tide_val sink;
-    if (!out)
-        out = &sink;
     if (__builtin_expect(!t, 0)) {
         tide_release(v);
         *out = tide_error_new(TIDE_ENOTASK, "tide_await called outside an async function");
@@ -133,9 +131,15 @@ static __attribute__((noinline)) int await_slow(tide_val v, tide_val *out) {
 /* The common case inline, without the frame the slow path needs: a task the
  * loop resumed awaits a promise of its own loop that has already settled. */
 int tide_await(tide_val v, tide_val *out) {
+    if (__builtin_expect(!out, 0)) { /* the result is not wanted */
+        tide_val sink;
+        int rc = await_slow(v, &sink);
+        tide_release(sink);
+        return rc;
+    }
     tide__coro *c = tide__coro_cur;
     tide__task *t;
-    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && (t = c->user) &&
+    if (__builtin_expect(v.tag == TIDE_T_PROMISE && c && (t = c->user) &&
                              next_in_line(t), 1)) {
         tide__promise *p = tide__promise_of(v);
         if (p->state != TIDE_PENDING && p->loop == tide__loop_cur) {
@@ -162,6 +166,7 @@ static void task_entry(void *arg) {
     t.coro = tide__coro_cur;
     t.coro->user = &t;
     t.await.job.run = await_fire;
+    t.await.job.discard = task_discard;
     t.awaiting = t.value = tide_undefined();
     if ((t.next = live))
         live->prev = &t;
@@ -234,6 +239,20 @@ static void cancel_fire(tide__job *j) {
     t->await.job.run = await_fire;
     t->from_drain = true;
     tide__task_resume(t, TIDE_ECANCELED, v);
+}
+
+/* A queued continuation dropped at loop teardown: the task is resumed with
+ * TIDE_ECANCELED instead of its outcome, so its clean-up runs. */
+static void task_discard(tide__job *j) {
+    tide__task *t = (tide__task *)j;
+    tide_val why = t->await.job.run == cancel_fire
+                       ? t->value
+                       : tide_error_new(TIDE_ECANCELED, "the loop was freed while this await was pending");
+    tide__reaction_done(&t->await);
+    tide_clear(&t->awaiting);
+    t->await.job.run = await_fire;
+    t->from_drain = false;
+    tide__task_resume(t, TIDE_ECANCELED, why);
 }
 
 /* ---- Teardown -------------------------------------------------------- */
