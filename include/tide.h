@@ -7,6 +7,7 @@
  *   tide/loop.h     the event loop, microtasks, timers, immediates
  *   tide/promise.h  promises, combinators, timers as promises
  *   tide/task.h     async functions, await, tide_run
+ *   tide/gen.h      generators, the iterator protocol, for-of
  */
 #ifndef TIDE_H
 #define TIDE_H
@@ -21,6 +22,7 @@ extern "C" {
 #include "tide/loop.h"
 #include "tide/promise.h"
 #include "tide/task.h"
+#include "tide/gen.h"
 
 #define TIDE_VERSION_MAJOR 0
 #define TIDE_VERSION_MINOR 1

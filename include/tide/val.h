@@ -72,9 +72,15 @@ typedef struct tide_val {
     uint32_t tag; /* tide_type */
 } tide_val;
 
+struct tide_iter_methods;       /* gen.h */
+struct tide_async_iter_methods; /* agen.h */
+
 /* A class describes user objects (TIDE_T_OBJECT): its name (for messages),
- * what to do when the last reference goes, and optionally a `then` that makes
- * its objects thenables. All fields but name may be NULL. */
+ * what to do when the last reference goes, and optionally the protocols its
+ * objects take part in: thenables (`then`), iterables (`iterator`,
+ * `async_iterator`: JavaScript's Symbol.iterator / Symbol.asyncIterator) and
+ * iterators (`iter`, `async_iter`: their next/return/throw). All fields but
+ * name may be NULL; NULL means the object does not have that method. */
 typedef struct tide_class {
     const char *name;
     /* Called once with the object's data when the last reference is
@@ -87,6 +93,13 @@ typedef struct tide_class {
      * with tide_promise_resolve/tide_promise_reject and releases it. The
      * first settlement wins; later ones are ignored. */
     void (*then)(tide_val self, tide_val resolver);
+    /* Iterable protocols: return a new iterator (owned), or an error value,
+     * which the caller turns into a throw / rejection. self borrowed. */
+    tide_val (*iterator)(tide_val self);
+    tide_val (*async_iterator)(tide_val self);
+    /* Iterator protocols (see gen.h and agen.h). */
+    const struct tide_iter_methods *iter;
+    const struct tide_async_iter_methods *async_iter;
     /* Private: the library's own types free themselves through this. */
     void (*destroy_)(tide_obj *o);
 } tide_class;
@@ -110,6 +123,7 @@ static inline bool tide_is_string(tide_val v) { return v.tag == TIDE_T_STRING; }
 static inline bool tide_is_error(tide_val v) { return v.tag == TIDE_T_ERROR; }
 static inline bool tide_is_promise(tide_val v) { return v.tag == TIDE_T_PROMISE; }
 static inline bool tide_is_array(tide_val v) { return v.tag == TIDE_T_ARRAY; }
+static inline bool tide_is_iter_result(tide_val v) { return v.tag == TIDE_T_ITER_RESULT; }
 
 /* The scalar inside v; 0 / false / NULL when v holds another type. An int
  * read as a double converts, and so does an integral double read as an int. */
@@ -224,6 +238,15 @@ TIDE_EXTERN tide_val tide_settled_new(bool rejected, tide_val value);
 TIDE_EXTERN bool tide_settled_rejected(tide_val v);
 /* The value or reason, borrowed. */
 TIDE_EXTERN tide_val tide_settled_value(tide_val v);
+
+/* ---- Iterator results ------------------------------------------------- */
+
+/* JavaScript's { value, done }: what an async iterator's next() promise
+ * fulfils with. value is taken. ENOMEM error value on failure. */
+TIDE_EXTERN tide_val tide_iter_result(tide_val value, bool done);
+/* Its parts (value borrowed); undefined / false for other values. */
+TIDE_EXTERN tide_val tide_iter_result_value(tide_val r);
+TIDE_EXTERN bool tide_iter_result_done(tide_val r);
 
 /* ---- User objects ---------------------------------------------------- */
 

@@ -27,7 +27,7 @@ static TIDE__TLS struct {
 #define POOL_MAX 4096
 
 static void promise_destroy(tide_obj *o);
-static const tide_class promise_class = {"Promise", NULL, NULL, promise_destroy};
+static const tide_class promise_class = {.name = "Promise", .destroy_ = promise_destroy};
 
 static inline tide_val pval(tide__promise *p) {
     tide_val v;

@@ -38,6 +38,12 @@ typedef struct settled {
     tide_val value;
 } settled;
 
+typedef struct iter_result {
+    tide_obj hdr;
+    bool done;
+    tide_val value;
+} iter_result;
+
 typedef struct object {
     tide_obj hdr;
     max_align_t data[];
@@ -94,6 +100,9 @@ void tide__obj_destroy(tide_obj *o) {
     }
     case TIDE_T_SETTLED:
         tide_release(((settled *)o)->value);
+        break;
+    case TIDE_T_ITER_RESULT:
+        tide_release(((iter_result *)o)->value);
         break;
     case TIDE_T_OBJECT:
         if (o->cls->finalize)
@@ -360,6 +369,27 @@ tide_val tide_settled_value(tide_val v) {
     return v.tag == TIDE_T_SETTLED ? ((settled *)v.u.o)->value : tide_undefined();
 }
 
+/* ---- Iterator results ------------------------------------------------- */
+
+tide_val tide_iter_result(tide_val value, bool done) {
+    iter_result *r = obj_alloc(sizeof(iter_result), TIDE_T_ITER_RESULT, NULL);
+    if (!r) {
+        tide_release(value);
+        return oom();
+    }
+    r->done = done;
+    r->value = value;
+    return mkobj(r, TIDE_T_ITER_RESULT);
+}
+
+tide_val tide_iter_result_value(tide_val r) {
+    return r.tag == TIDE_T_ITER_RESULT ? ((iter_result *)r.u.o)->value : tide_undefined();
+}
+
+bool tide_iter_result_done(tide_val r) {
+    return r.tag == TIDE_T_ITER_RESULT && ((iter_result *)r.u.o)->done;
+}
+
 /* ---- User objects ---------------------------------------------------- */
 
 tide_val tide_object_new(const tide_class *cls, size_t size) {
@@ -472,6 +502,11 @@ static void put_val(sbuf *b, tide_val v, int depth) {
             if (e.tag != TIDE_T_UNDEFINED && e.tag != TIDE_T_NULL)
                 put_val(b, e, depth + 1);
         }
+        return;
+    case TIDE_T_ITER_RESULT:
+        puts_(b, "{ value: ");
+        put_val(b, tide_iter_result_value(v), depth + 1);
+        puts_(b, tide_iter_result_done(v) ? ", done: true }" : ", done: false }");
         return;
     case TIDE_T_OBJECT:
         puts_(b, "[object ");

@@ -1,0 +1,127 @@
+/* tide — generators and the iterator protocol.
+ *
+ *   function* numbers() {            static int numbers(tide_gen *g, void *arg, tide_val *out) {
+ *     for (let i = 1; i <= 3; i++)       for (int i = 1; i <= 3; i++) {
+ *       yield i;                             int rc = tide_yield(g, tide_int(i), out);
+ *   }                                        if (rc != 0) return rc;  // return() or throw()
+ *                                        }
+ *                                        *out = tide_undefined();
+ *                                        return 0;
+ *                                    }
+ *   for (const n of numbers())       tide_for_of (n, tide_generator(numbers, NULL), &rc, &err) {...}
+ *
+ * A generator body runs on a coroutine of its own. tide_yield hands a value
+ * to the consumer and returns how the generator was resumed:
+ *   0             next(v): *in is v;
+ *   TIDE_RETURN   return(v): *in is v — clean up and `return TIDE_RETURN`
+ *                 with *out = v, or yield again (a `finally` that yields);
+ *   < 0           throw(e): *in is e — handle it (a `catch`) or return the
+ *                 code with *out = e to let it escape.
+ * The body ends by returning 0 (done; *out is the return value), TIDE_RETURN
+ * (done because return(v) was asked; *out is v) or a negative code (thrown;
+ * *out is the reason). *out and *in are owned by the body.
+ *
+ * Generator states follow ECMAScript: suspendedStart (made, nothing run),
+ * suspendedYield, executing, completed. A body may not resume its own
+ * generator (TIDE_ETYPE: "already running"), and may not await (TIDE_ENOTASK:
+ * that needs an async generator, see agen.h).
+ *
+ * Releasing the last reference to a generator suspended at a yield closes it
+ * as return() would: its yield returns TIDE_RETURN so its clean-up runs. (C
+ * has no collector to hide a frame that never finishes.)
+ */
+#ifndef TIDE_GEN_H
+#define TIDE_GEN_H
+
+#include "task.h"
+
+typedef struct tide_gen tide_gen;
+
+typedef int (*tide_gen_fn)(tide_gen *g, void *arg, tide_val *out);
+
+/* The sync iterator protocol, as a class's `iter` slot. Each method takes
+ * self borrowed and its argument taken; it returns 0 with the result in
+ * *value (owned) and *done, or a negative code with the reason in *value
+ * (JavaScript's throw). return_ and throw_ may be NULL (absent). */
+typedef struct tide_iter_methods {
+    int (*next)(tide_val self, tide_val v, tide_val *value, bool *done);
+    int (*return_)(tide_val self, tide_val v, tide_val *value, bool *done);
+    int (*throw_)(tide_val self, tide_val e, tide_val *value, bool *done);
+} tide_iter_methods;
+
+/* A new generator (a TIDE_T_ITERATOR, owned) that will run fn(g, arg, out)
+ * on its first next(). arg is borrowed. name (static) names its coroutine;
+ * the tide_generator macro passes the function's own name. Out of memory:
+ * the ENOMEM error value. */
+TIDE_EXTERN tide_val tide_generator_named(const char *name, tide_gen_fn fn, void *arg);
+#define tide_generator(fn, arg) tide_generator_named(#fn, (fn), (arg))
+
+/* `yield v` from the body of generator g (sync or async). v is taken. In an
+ * async generator the operand is awaited first, as `yield` does there: a
+ * rejection is thrown into the body here. Returns as described above.
+ * Called from anywhere but g's own body: TIDE_EINVAL with an error in *in. */
+TIDE_EXTERN int tide_yield(tide_gen *g, tide_val v, tide_val *in);
+
+/* next / return / throw on any sync iterator (it borrowed, v or e taken):
+ * 0 with *value / *done, or < 0 with the reason in *value. An iterator
+ * without return() gives {v, done}; without throw(), a TIDE_ETYPE error
+ * (after closing it, as yield* does). Not an iterator: TIDE_ETYPE. */
+TIDE_EXTERN int tide_iter_next(tide_val it, tide_val v, tide_val *value, bool *done);
+TIDE_EXTERN int tide_iter_return(tide_val it, tide_val v, tide_val *value, bool *done);
+TIDE_EXTERN int tide_iter_throw(tide_val it, tide_val e, tide_val *value, bool *done);
+
+/* GetIterator(iterable, sync): iterable borrowed. An array gives an iterator
+ * over its elements; an object whose class has `iterator` gives what that
+ * returns; an iterator without `iterator` is its own. Returns the iterator
+ * (owned) or a TIDE_ETYPE error value. */
+TIDE_EXTERN tide_val tide_iter_get(tide_val iterable);
+
+/* IteratorClose: calls it's return() if it has one (it borrowed). 0, or the
+ * negative code return() threw with the reason in *err (err may be NULL). */
+TIDE_EXTERN int tide_iter_close(tide_val it, tide_val *err);
+
+/* [...iterable]: an array of every value (owned), or an error value if the
+ * iterator threw (the error is the reason). iterable is taken. */
+TIDE_EXTERN tide_val tide_iter_to_array(tide_val iterable);
+
+/* ---- for (var of iterable) -------------------------------------------
+ *
+ *   int rc = 0;
+ *   tide_val err, v;
+ *   tide_for_of (v, tide_iter_get(arr), &rc, &err) {
+ *       ... use v (owned: release it) ...
+ *   }
+ *   if (rc < 0) ... err is why ...
+ *
+ * The iterable expression is taken. Leaving the body early (break, return,
+ * goto) closes the iterator with return(). An error from next() ends the loop
+ * with *rcp < 0 and the reason in *outp, without closing. To leave the body
+ * with an error of your own, use tide_for_of_throw(rc, reason): the iterator
+ * is closed, errors from closing are ignored, and rc / reason are stored. */
+typedef struct tide__for_of {
+    tide_val it;
+    int *rcp;
+    tide_val *outp;
+    int state; /* 0 body, 1 ended, 2 thrown */
+} tide__for_of;
+
+TIDE_EXTERN tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp);
+TIDE_EXTERN bool tide__for_of_next(tide__for_of *f, tide_val *var);
+TIDE_EXTERN void tide__for_of_end(tide__for_of *f);
+TIDE_EXTERN void tide__for_of_throw(tide__for_of *f, int rc, tide_val reason);
+
+/* The loop's state has one fixed name, so an inner loop's shadows an outer
+ * one's and tide_for_of_throw always means the innermost loop. */
+#define tide_for_of(var, iterable, rcp, outp)                                          \
+    for (tide__for_of tide__for __attribute__((cleanup(tide__for_of_end))) =           \
+             tide__for_of_begin((iterable), (rcp), (outp));                            \
+         tide__for_of_next(&tide__for, &(var));)
+
+/* Leaves the innermost tide_for_of body with an error (a `throw`). */
+#define tide_for_of_throw(rc, reason)                                                  \
+    if ((tide__for_of_throw(&tide__for, (rc), (reason)), 1))                           \
+        break;                                                                         \
+    else                                                                               \
+        (void)0
+
+#endif
