@@ -8,6 +8,8 @@
  *   tide/promise.h  promises, combinators, timers as promises
  *   tide/task.h     async functions, await, tide_run
  *   tide/gen.h      generators, the iterator protocol, for-of
+ *   tide/agen.h     async generators, the async-iterator protocol, yield*
+ *   tide/iter.h     for await, async-from-sync, collecting
  */
 #ifndef TIDE_H
 #define TIDE_H
@@ -23,6 +25,8 @@ extern "C" {
 #include "tide/promise.h"
 #include "tide/task.h"
 #include "tide/gen.h"
+#include "tide/agen.h"
+#include "tide/iter.h"
 
 #define TIDE_VERSION_MAJOR 0
 #define TIDE_VERSION_MINOR 1

@@ -117,11 +117,8 @@ TIDE_EXTERN void tide__for_of_throw(tide__for_of *f, int rc, tide_val reason);
              tide__for_of_begin((iterable), (rcp), (outp));                            \
          tide__for_of_next(&tide__for, &(var));)
 
-/* Leaves the innermost tide_for_of body with an error (a `throw`). */
-#define tide_for_of_throw(rc, reason)                                                  \
-    if ((tide__for_of_throw(&tide__for, (rc), (reason)), 1))                           \
-        break;                                                                         \
-    else                                                                               \
-        (void)0
+/* Leaves the innermost tide_for_of body with an error (a `throw`). A statement
+ * expression (GNU C) that ends in `break`, so it is one statement anywhere. */
+#define tide_for_of_throw(rc, reason) ({ tide__for_of_throw(&tide__for, (rc), (reason)); break; })
 
 #endif

@@ -1,2 +1,340 @@
+/* agen — async generators: ECMAScript's AsyncGenerator (§27.6) on a task.
+ *
+ * The request queue, the states and the steps below carry the spec's names:
+ * AsyncGeneratorEnqueue, Resume, CompleteStep, AwaitReturn, DrainQueue,
+ * Yield and UnwrapYieldResumption. The body's task holds a reference to the
+ * generator while the body executes (runs or awaits) and drops it while
+ * suspended at a yield, so that a generator nobody holds can be closed.
+ */
+#include <stdio.h>
+
 #include "gen/gen.h"
-int tide__agen_yield(tide_gen *g, tide_val v, tide_val *in) { (void)g; tide_release(v); *in = tide_undefined(); return TIDE_EINVAL; }
+#include "tide/agen.h"
+#include "val/alloc.h"
+
+enum { REQ_NEXT, REQ_RETURN, REQ_THROW };
+
+struct tide__req {
+    tide__req *next;
+    int kind;
+    tide_val value;   /* moved into the body when delivered */
+    tide_val promise; /* undefined for the closing request of a dropped generator */
+};
+
+static void agen_destroy(tide_obj *o);
+static tide_val agen_next(tide_val self, tide_val v);
+static tide_val agen_return(tide_val self, tide_val v);
+static tide_val agen_throw(tide_val self, tide_val e);
+
+static tide_val self_iterator(tide_val self) { return tide_retain(self); }
+
+static const tide_async_iter_methods agen_methods = {agen_next, agen_return, agen_throw};
+static const tide_class agen_class = {
+    .name = "AsyncGenerator",
+    .async_iterator = self_iterator,
+    .async_iter = &agen_methods,
+    .destroy_ = agen_destroy,
+};
+
+tide_val tide_async_gen_named(const char *name, tide_gen_fn fn, void *arg) {
+    if (!fn)
+        return tide_error_new(TIDE_EINVAL, "tide_async_gen: NULL body");
+    tide_gen *g = tide__gen_alloc(&agen_class, TIDE_T_ASYNC_ITERATOR, name, fn, arg);
+    if (!g)
+        return tide_error_new(TIDE_ENOMEM, NULL);
+    g->async = true;
+    return tide__gen_val(g);
+}
+
+static inline tide_gen *gen_of(tide_val v) { return (tide_gen *)v.u.o; }
+
+/* ---- The queue ------------------------------------------------------- */
+
+static int enqueue(tide_gen *g, int kind, tide_val value, tide_val promise) {
+    tide__req *r = tide__malloc(sizeof *r);
+    if (!r) {
+        tide_release(value);
+        return TIDE_ENOMEM;
+    }
+    *r = (tide__req){NULL, kind, value, promise};
+    if (g->qtail)
+        g->qtail->next = r;
+    else
+        g->qhead = r;
+    g->qtail = r;
+    return 0;
+}
+
+/* AsyncGeneratorCompleteStep: settles the first request's promise. */
+static void complete_step(tide_gen *g, bool thrown, tide_val value, bool done) {
+    tide__req *r = g->qhead;
+    if (!(g->qhead = r->next))
+        g->qtail = NULL;
+    if (tide_is_promise(r->promise)) {
+        if (thrown)
+            tide_promise_reject(r->promise, value);
+        else {
+            tide_val res = tide_iter_result(value, done);
+            if (tide_is_error(res))
+                tide_promise_reject(r->promise, res);
+            else
+                tide_promise_resolve(r->promise, res);
+        }
+    } else {
+        tide_release(value);
+    }
+    tide_release(r->value);
+    tide_release(r->promise);
+    tide__free(r);
+}
+
+static void await_return(tide_gen *g);
+
+/* AsyncGeneratorDrainQueue: the generator is completed. */
+static void drain_queue(tide_gen *g) {
+    while (g->qhead) {
+        tide__req *r = g->qhead;
+        if (r->kind == REQ_RETURN) {
+            g->state = TIDE__GEN_RETURN;
+            await_return(g);
+            return;
+        }
+        tide_val v = tide_undefined();
+        if (r->kind == REQ_THROW) {
+            v = r->value;
+            r->value = tide_undefined();
+        }
+        complete_step(g, r->kind == REQ_THROW, v, true);
+    }
+}
+
+static void await_return_settled(void *ctx, size_t i, tide_state st, tide_val v) {
+    tide_gen *g = ctx;
+    (void)i;
+    if (st != TIDE_PENDING) {
+        g->state = TIDE__GEN_DONE;
+        complete_step(g, st == TIDE_REJECTED, tide_retain(v), true);
+        drain_queue(g);
+    }
+    tide_release(tide__gen_val(g));
+}
+
+/* AsyncGeneratorAwaitReturn: return(v) on a generator that is not running
+ * waits for v, then completes with it. */
+static void await_return(tide_gen *g) {
+    tide__req *r = g->qhead;
+    tide_val v = r->value;
+    r->value = tide_undefined();
+    g->hdr.rc++; /* held by the reaction */
+    int rc = tide__promise_on_settle(v, await_return_settled, g, 0);
+    if (rc != 0) {
+        g->state = TIDE__GEN_DONE;
+        complete_step(g, true, tide_error_new(rc, "return(): %s", tide_strerror(rc)), true);
+        drain_queue(g);
+        tide_release(tide__gen_val(g));
+    }
+}
+
+/* ---- Running the body ------------------------------------------------ */
+
+static void agen_body(tide__task *t, void *ctx) {
+    tide_gen *g = ctx;
+    g->task = t;
+    tide_val out = tide_undefined();
+    int rc = g->fn(g, g->arg, &out);
+    if (rc == 0 && !tide_is_undefined(out)) {
+        tide_val v; /* `return expr` awaits expr */
+        int r = tide_await(out, &v);
+        rc = r < 0 ? r : 0;
+        out = v;
+    }
+    g->task = NULL;
+    g->state = TIDE__GEN_DONE;
+    complete_step(g, rc < 0, out, true);
+    drain_queue(g);
+    tide_release(tide__gen_val(g)); /* the body's reference */
+}
+
+/* AsyncGeneratorResume: the first request is delivered to the body, which
+ * runs until it next suspends. */
+static void resume(tide_gen *g) {
+    int start = g->state == TIDE__GEN_START;
+    g->state = TIDE__GEN_EXEC;
+    g->hdr.rc++; /* the body's reference while it executes */
+    if (!start) {
+        tide__task_resume(g->task, 0, tide_undefined());
+        return;
+    }
+    tide__req *r = g->qhead;
+    tide_clear(&r->value); /* the first next's argument is never seen */
+    if (tide__task_start(g->name, agen_body, g) != 0) {
+        g->state = TIDE__GEN_DONE;
+        complete_step(g, true, tide_error_new(TIDE_ENOMEM, "no memory for a generator's stack"), true);
+        drain_queue(g);
+        tide_release(tide__gen_val(g));
+    }
+}
+
+/* AsyncGeneratorUnwrapYieldResumption, for the request at the head. */
+static int unwrap(tide_gen *g, tide_val *in) {
+    tide__req *r = g->qhead;
+    tide_val v = r->value;
+    r->value = tide_undefined();
+    switch (r->kind) {
+    case REQ_NEXT:
+        *in = v;
+        return 0;
+    case REQ_THROW:
+        *in = v;
+        return tide_reason_code(v);
+    default: {
+        int rc = tide_await(v, in);
+        return rc < 0 ? rc : TIDE_RETURN;
+    }
+    }
+}
+
+/* Closing request for a generator released while suspended at a yield. */
+static void enqueue_close(tide_gen *g) {
+    if (enqueue(g, REQ_RETURN, tide_undefined(), tide_undefined()) != 0)
+        fprintf(stderr, "tide: no memory to close async generator %s\n", g->name);
+}
+
+int tide__agen_yield(tide_gen *g, tide_val v, tide_val *in) {
+    tide__task *t = tide__task_self();
+    if (!t || t != g->task) {
+        tide_release(v);
+        *in = tide_error_new(TIDE_EINVAL, "tide_yield called outside its generator's body");
+        return TIDE_EINVAL;
+    }
+    tide_val awaited;
+    int rc = tide_await(v, &awaited); /* yield awaits its operand */
+    if (rc < 0) {
+        *in = awaited;
+        return rc;
+    }
+    complete_step(g, false, awaited, false);
+    if (!g->qhead) {
+        g->state = TIDE__GEN_YIELD;
+        if (--g->hdr.rc > 0) {
+            tide__task_suspend(t);
+        } else if (g->closing++ < 64) {
+            /* Nobody holds the generator any more: close it from here. */
+            g->hdr.rc = 1;
+            g->state = TIDE__GEN_EXEC;
+            enqueue_close(g);
+        } else {
+            fprintf(stderr, "tide: async generator %s kept yielding after return(); abandoned\n",
+                    g->name);
+            tide__task_suspend(t); /* never resumed */
+        }
+        if (!g->qhead) {
+            *in = tide_error_new(TIDE_ENOMEM, NULL);
+            return TIDE_ENOMEM;
+        }
+    }
+    return unwrap(g, in);
+}
+
+int tide_gen_return(tide_gen *g, tide_val v, tide_val *out) {
+    if (!g || !g->async) {
+        *out = v;
+        return TIDE_RETURN;
+    }
+    int rc = tide_await(v, out);
+    return rc < 0 ? rc : TIDE_RETURN;
+}
+
+/* ---- next / return / throw ------------------------------------------- */
+
+static tide_val request(tide_gen *g, int kind, tide_val v) {
+    tide_val p = tide_promise_new();
+    if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL) {
+        tide_release(v);
+        return p;
+    }
+    if (g->state == TIDE__GEN_START && kind == REQ_THROW)
+        g->state = TIDE__GEN_DONE;
+    if (g->state == TIDE__GEN_DONE && kind != REQ_RETURN) {
+        if (kind == REQ_THROW)
+            tide_promise_reject(p, v);
+        else {
+            tide_release(v);
+            tide_promise_resolve(p, tide_iter_result(tide_undefined(), true));
+        }
+        return p;
+    }
+    int rc = enqueue(g, kind, v, tide_retain(p));
+    if (rc != 0) {
+        tide_release(p); /* the queue's reference */
+        tide_promise_reject(p, tide_error_new(rc, NULL));
+        return p;
+    }
+    if (kind == REQ_RETURN &&
+        (g->state == TIDE__GEN_START || g->state == TIDE__GEN_DONE)) {
+        g->state = TIDE__GEN_RETURN;
+        await_return(g);
+    } else if (g->state == TIDE__GEN_START || g->state == TIDE__GEN_YIELD) {
+        resume(g);
+    }
+    return p;
+}
+
+static tide_val agen_next(tide_val self, tide_val v) { return request(gen_of(self), REQ_NEXT, v); }
+static tide_val agen_return(tide_val self, tide_val v) { return request(gen_of(self), REQ_RETURN, v); }
+static tide_val agen_throw(tide_val self, tide_val e) { return request(gen_of(self), REQ_THROW, e); }
+
+/* The last reference went. Suspended at a yield: close it as return() would
+ * (it comes back here once its body has finished). */
+static void agen_destroy(tide_obj *o) {
+    tide_gen *g = (tide_gen *)o;
+    if (g->state == TIDE__GEN_YIELD && g->closing++ < 64) {
+        g->hdr.rc = 0;
+        enqueue_close(g);
+        if (g->qhead) {
+            resume(g); /* takes the body's reference */
+            return;
+        }
+    }
+    while (g->qhead)
+        complete_step(g, true, tide_error_new(TIDE_ECANCELED, "generator destroyed"), true);
+    tide__gen_free(g);
+}
+
+/* ---- The protocol on any async iterator -------------------------------- */
+
+static const tide_async_iter_methods *amethods(tide_val it) {
+    return tide_is_obj(it) && it.u.o->cls ? it.u.o->cls->async_iter : NULL;
+}
+
+static tide_val as_promise(tide_val r) {
+    return tide_is_promise(r) ? r : tide_promise_resolved(r);
+}
+
+static tide_val type_error(tide_val arg, const char *what) {
+    tide_release(arg);
+    return tide_promise_rejected(tide_error_new(TIDE_ETYPE, "%s", what));
+}
+
+tide_val tide_async_iter_next(tide_val it, tide_val v) {
+    const tide_async_iter_methods *m = amethods(it);
+    if (!m || !m->next)
+        return type_error(v, "next: not an async iterator");
+    return as_promise(m->next(it, v));
+}
+
+tide_val tide_async_iter_return(tide_val it, tide_val v) {
+    const tide_async_iter_methods *m = amethods(it);
+    if (!m)
+        return type_error(v, "return: not an async iterator");
+    if (!m->return_)
+        return tide_promise_resolved(tide_iter_result(v, true));
+    return as_promise(m->return_(it, v));
+}
+
+tide_val tide_async_iter_throw(tide_val it, tide_val e) {
+    const tide_async_iter_methods *m = amethods(it);
+    if (!m || !m->throw_)
+        return type_error(e, "throw: not an async iterator with a throw method");
+    return as_promise(m->throw_(it, e));
+}

@@ -25,12 +25,18 @@ bool tide_in_task(void) { return tide__task_self() != NULL; }
 
 /* ---- Switching ------------------------------------------------------- */
 
-void tide__task_resume(tide__task *t, int status, tide_val value) {
+/* from_drain: whether the microtask loop itself is the resumer (a job). */
+static void resume_as(tide__task *t, int status, tide_val value, bool from_drain) {
     tide__coro *self = tide__coro_self();
     t->status = status;
     t->value = value;
+    t->from_drain = from_drain;
     t->coro->resumer = self;
     tide__coro_switch(self, t->coro);
+}
+
+void tide__task_resume(tide__task *t, int status, tide_val value) {
+    resume_as(t, status, value, false);
 }
 
 static void await_fire(tide__job *j);
@@ -77,8 +83,7 @@ static void value_fire(tide__job *j) {
     tide_val v = t->awaiting;
     t->awaiting = tide_undefined();
     t->await.job.run = await_fire;
-    t->from_drain = true;
-    tide__task_resume(t, 0, v);
+    resume_as(t, 0, v, true);
 }
 
 /* Whether the task's continuation would be the very next job anyway. */
@@ -237,8 +242,7 @@ static void cancel_fire(tide__job *j) {
     tide__task *t = (tide__task *)j;
     tide_val v = t->value;
     t->await.job.run = await_fire;
-    t->from_drain = true;
-    tide__task_resume(t, TIDE_ECANCELED, v);
+    resume_as(t, TIDE_ECANCELED, v, true);
 }
 
 /* A queued continuation dropped at loop teardown: the task is resumed with
@@ -251,7 +255,6 @@ static void task_discard(tide__job *j) {
     tide__reaction_done(&t->await);
     tide_clear(&t->awaiting);
     t->await.job.run = await_fire;
-    t->from_drain = false;
     tide__task_resume(t, TIDE_ECANCELED, why);
 }
 

@@ -29,8 +29,9 @@ static inline tide__task *tide__task_self(void) {
  * something resumes it; t->status / t->value hold what it was resumed with. */
 void tide__task_suspend(tide__task *t);
 
-/* Resumes task t now, from the calling context (which becomes its resumer),
- * with status and value (taken). Returns when t suspends again or ends. */
+/* Resumes task t now, synchronously, from the calling context (which becomes
+ * its resumer), with status and value (taken). Returns when t suspends again
+ * or ends. */
 void tide__task_resume(tide__task *t, int status, tide_val value);
 
 /* Runs body(t, ctx) on a new coroutine as a task, synchronously until its

@@ -1,0 +1,74 @@
+/* tide — `for await`, async-from-sync iteration, and collecting.
+ *
+ *   for await (const page of pages(urls)) {     tide_val page, err;
+ *     console.log(page);                        int rc;
+ *   }                                           tide_for_await (page, tide_async_gen(pages, urls), &rc, &err) {
+ *                                                   printf("%s\n", tide_str(page));
+ *                                                   tide_release(page);
+ *                                               }
+ *                                               if (rc < 0) ... err is why ...
+ *
+ * tide_for_await works over async iterables (async generators, objects whose
+ * class has `async_iterator` or `async_iter`) and over sync iterables
+ * (generators, arrays — of values or promises — and classes with `iterator`
+ * or `iter`), which it adapts as ECMAScript's CreateAsyncFromSyncIterator
+ * does: promises among the values are awaited. Each step awaits next(), so
+ * the loop must run inside an async function (else *rcp is TIDE_ENOTASK and
+ * the body never runs).
+ *
+ * Leaving the body early — break, return, goto — calls the iterator's
+ * return() and awaits it before the code after the loop runs; an error from
+ * closing is stored in *rcp / *outp. To leave the body with an error of your
+ * own (JavaScript's throw inside the loop) use tide_for_await_throw(rc,
+ * reason): the iterator is closed, errors from closing are ignored, and rc /
+ * reason are stored. An error from next() itself ends the loop with the
+ * error stored and the iterator left alone. After `return` out of the loop,
+ * the function's return value is already decided: check *rcp if closing can
+ * fail.
+ */
+#ifndef TIDE_ITER_H
+#define TIDE_ITER_H
+
+#include "agen.h"
+
+/* GetIterator(iterable, async). iterable borrowed. Returns an async
+ * iterator (owned) or a TIDE_ETYPE error value. */
+TIDE_EXTERN tide_val tide_async_iter_get(tide_val iterable);
+
+/* CreateAsyncFromSyncIterator: an async iterator over sync iterator `it`
+ * (taken) whose values, when promises, are awaited. */
+TIDE_EXTERN tide_val tide_async_from_sync(tide_val it);
+
+/* A promise of an array of everything the (async or sync) iterable yields;
+ * rejects as the iteration does. iterable taken. */
+TIDE_EXTERN tide_val tide_async_iter_to_array(tide_val iterable);
+
+/* Promise.all / allSettled / race / any over any sync iterable (taken). */
+TIDE_EXTERN tide_val tide_promise_all_iter(tide_val iterable);
+TIDE_EXTERN tide_val tide_promise_all_settled_iter(tide_val iterable);
+TIDE_EXTERN tide_val tide_promise_race_iter(tide_val iterable);
+TIDE_EXTERN tide_val tide_promise_any_iter(tide_val iterable);
+
+typedef struct tide__for_await {
+    tide_val it;
+    int *rcp;
+    tide_val *outp;
+    int state; /* 0 body, 1 ended, 2 thrown */
+} tide__for_await;
+
+TIDE_EXTERN tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *outp);
+TIDE_EXTERN bool tide__for_await_next(tide__for_await *f, tide_val *var);
+TIDE_EXTERN void tide__for_await_end(tide__for_await *f);
+TIDE_EXTERN void tide__for_await_throw(tide__for_await *f, int rc, tide_val reason);
+
+/* The iterable expression is taken; var receives each value (owned). */
+#define tide_for_await(var, iterable, rcp, outp)                                       \
+    for (tide__for_await tide__fa __attribute__((cleanup(tide__for_await_end))) =      \
+             tide__for_await_begin((iterable), (rcp), (outp));                         \
+         tide__for_await_next(&tide__fa, &(var));)
+
+/* Leaves the innermost tide_for_await body with an error (a `throw`). A statement
+ * expression (GNU C) that ends in `break`, so it is one statement anywhere. */
+#define tide_for_await_throw(rc, reason) ({ tide__for_await_throw(&tide__fa, (rc), (reason)); break; })
+
+#endif

@@ -1,0 +1,134 @@
+/* iter — `for await` (ECMA-262 ForIn/OfBodyEvaluation with an async
+ * iterator) and AsyncIteratorClose, collecting into an array, and the promise
+ * combinators over iterables. */
+#include "iter/iter.h"
+
+enum { IN_BODY, ENDED, THROWN };
+
+static void set_error(tide__for_await *f, int rc, tide_val reason) {
+    *f->rcp = rc;
+    tide_release(*f->outp);
+    *f->outp = reason;
+}
+
+tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *outp) {
+    tide__for_await f = {tide_undefined(), rcp, outp, ENDED};
+    *rcp = 0;
+    *outp = tide_undefined();
+    if (!tide_in_task()) {
+        tide_release(iterable);
+        set_error(&f, TIDE_ENOTASK, tide_error_new(TIDE_ENOTASK, "for await outside an async function"));
+        return f;
+    }
+    f.it = tide_async_iter_get(iterable);
+    tide_release(iterable);
+    if (tide_is_error(f.it)) {
+        set_error(&f, tide_error_code(f.it), f.it);
+        f.it = tide_undefined();
+        return f;
+    }
+    f.state = IN_BODY;
+    return f;
+}
+
+bool tide__for_await_next(tide__for_await *f, tide_val *var) {
+    tide_val r;
+    if (f->state != IN_BODY)
+        return false;
+    /* Errors from next() or its result end the loop without closing. */
+    int rc = tide_await(tide_async_iter_next(f->it, tide_undefined()), &r);
+    if (rc < 0) {
+        f->state = ENDED;
+        set_error(f, rc, r);
+        return false;
+    }
+    if (!tide_is_iter_result(r)) {
+        f->state = ENDED;
+        tide_release(r);
+        set_error(f, TIDE_ETYPE, tide_error_new(TIDE_ETYPE, "next() result is not an iterator result"));
+        return false;
+    }
+    if (tide_iter_result_done(r)) {
+        f->state = ENDED;
+        tide_release(r);
+        return false;
+    }
+    *var = tide_retain(tide_iter_result_value(r));
+    tide_release(r);
+    return true;
+}
+
+void tide__for_await_throw(tide__for_await *f, int rc, tide_val reason) {
+    f->state = THROWN;
+    set_error(f, rc, reason);
+}
+
+/* AsyncIteratorClose: return() read once, called with no argument, its
+ * result awaited. After a throw, whatever closing does is ignored. */
+static void close_iterator(tide__for_await *f) {
+    const tide_async_iter_methods *m = f->it.u.o->cls->async_iter;
+    if (!m->return_)
+        return;
+    tide_val r;
+    int rc = tide_await(tide_async_iter_return(f->it, tide_undefined()), &r);
+    if (f->state == THROWN) {
+        tide_release(r);
+    } else if (rc < 0) {
+        set_error(f, rc, r);
+    } else if (!tide_is_iter_result(r)) {
+        tide_release(r);
+        set_error(f, TIDE_ETYPE, tide_error_new(TIDE_ETYPE, "return() result is not an iterator result"));
+    } else {
+        tide_release(r);
+    }
+}
+
+void tide__for_await_end(tide__for_await *f) {
+    if (f->state != ENDED)
+        close_iterator(f);
+    tide_release(f->it);
+}
+
+/* ---- Collecting -------------------------------------------------------- */
+
+typedef struct collect_args {
+    tide_val iterable;
+} collect_args;
+
+static int collect_body(void *arg, tide_val *out) {
+    collect_args *a = arg;
+    tide_val iterable = a->iterable; /* taken before the first await */
+    tide_val arr = tide_array_new(0), v;
+    int rc;
+    tide_for_await (v, iterable, &rc, out) {
+        if (tide_array_push(arr, v) != 0)
+            tide_for_await_throw(TIDE_ENOMEM, tide_error_new(TIDE_ENOMEM, NULL));
+    }
+    if (rc < 0) {
+        tide_release(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
+}
+
+tide_val tide_async_iter_to_array(tide_val iterable) {
+    collect_args a = {iterable};
+    return tide_async_named("to_array", collect_body, &a);
+}
+
+/* ---- Combinators over iterables --------------------------------------- */
+
+static tide_val over(tide_val (*combine)(tide_val), tide_val iterable) {
+    tide_val arr = tide_iter_to_array(iterable);
+    if (tide_is_error(arr))
+        return tide_promise_rejected(arr);
+    tide_val p = combine(arr);
+    tide_release(arr);
+    return p;
+}
+
+tide_val tide_promise_all_iter(tide_val it) { return over(tide_promise_all_array, it); }
+tide_val tide_promise_all_settled_iter(tide_val it) { return over(tide_promise_all_settled_array, it); }
+tide_val tide_promise_race_iter(tide_val it) { return over(tide_promise_race_array, it); }
+tide_val tide_promise_any_iter(tide_val it) { return over(tide_promise_any_array, it); }
