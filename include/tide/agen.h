@@ -65,12 +65,4 @@ TIDE_EXTERN tide_val tide_async_iter_throw(tide_val it, tide_val e);
  * v, out);`. */
 TIDE_EXTERN int tide_gen_return(tide_gen *g, tide_val v, tide_val *out);
 
-/* `yield* iterable` from the body of an async generator: delegates to an
- * async iterable (or a sync one, through async-from-sync), forwarding next,
- * return and throw requests. iterable is taken. Returns 0 with the
- * delegate's return value in *out; TIDE_RETURN if a return request finished
- * the delegate (pass it on: `return rc`); or a negative code with the reason
- * (a throw, or a TIDE_ETYPE protocol error). */
-TIDE_EXTERN int tide_yield_star(tide_gen *g, tide_val iterable, tide_val *out);
-
 #endif

@@ -200,20 +200,33 @@ static void enqueue_close(tide_gen *g) {
         fprintf(stderr, "tide: no memory to close async generator %s\n", g->name);
 }
 
+static bool in_body(tide_gen *g, tide_val v, tide_val *in) {
+    if (g && g->async && g->task && tide__task_self() == g->task)
+        return true;
+    tide_release(v);
+    *in = tide_error_new(TIDE_EINVAL, "tide_yield called outside its generator's body");
+    return false;
+}
+
 int tide__agen_yield(tide_gen *g, tide_val v, tide_val *in) {
-    tide__task *t = tide__task_self();
-    if (!t || t != g->task) {
-        tide_release(v);
-        *in = tide_error_new(TIDE_EINVAL, "tide_yield called outside its generator's body");
+    if (!in_body(g, v, in))
         return TIDE_EINVAL;
-    }
     tide_val awaited;
     int rc = tide_await(v, &awaited); /* yield awaits its operand */
     if (rc < 0) {
         *in = awaited;
         return rc;
     }
-    complete_step(g, false, awaited, false);
+    return tide__agen_yield_raw(g, awaited, in);
+}
+
+/* AsyncGeneratorYield: hands v (taken, not awaited) to the first request
+ * and waits for the next one. */
+int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in) {
+    if (!in_body(g, v, in))
+        return TIDE_EINVAL;
+    tide__task *t = g->task;
+    complete_step(g, false, v, false);
     if (!g->qhead) {
         g->state = TIDE__GEN_YIELD;
         if (--g->hdr.rc > 0) {

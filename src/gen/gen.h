@@ -49,7 +49,9 @@ static inline tide_val tide__gen_val(tide_gen *g) {
     return v;
 }
 
-/* Async generators' tide_yield (agen.c). */
+/* Async generators' tide_yield (agen.c), and the same without awaiting the
+ * operand first (AsyncGeneratorYield, for yield*). */
 int tide__agen_yield(tide_gen *g, tide_val v, tide_val *in);
+int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in);
 
 #endif
