@@ -152,7 +152,7 @@ static void th_then(tide_val self, tide_val resolver) {
     tide_release(resolver);
 }
 
-static const tide_class thenable_class = {"Thenable", NULL, th_then, NULL};
+static const tide_class thenable_class = {.name = "Thenable", .then = th_then};
 
 __attribute__((unused)) static tide_val thenable(int kind) {
     tide_val o = tide_object_new(&thenable_class, sizeof(int));

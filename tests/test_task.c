@@ -278,8 +278,8 @@ static void thenable_then(tide_val self, tide_val resolver) {
         tide_promise_reject(resolver, tide_error_new(TIDE_ETYPE, "nope"));
     tide_release(resolver);
 }
-static const tide_class good_thenable = {"Good", NULL, thenable_then, NULL};
-static const tide_class bad_thenable = {"Bad", NULL, thenable_then, NULL};
+static const tide_class good_thenable = {.name = "Good", .then = thenable_then};
+static const tide_class bad_thenable = {.name = "Bad", .then = thenable_then};
 static int thenable_code;
 
 static int f_await_thenable(void *arg UNUSED, tide_val *out UNUSED) {

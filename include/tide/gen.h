@@ -33,6 +33,7 @@
 #ifndef TIDE_GEN_H
 #define TIDE_GEN_H
 
+#include "switch.h"
 #include "task.h"
 
 typedef struct tide_gen tide_gen;
@@ -59,8 +60,26 @@ TIDE_EXTERN tide_val tide_generator_named(const char *name, tide_gen_fn fn, void
 /* `yield v` from the body of generator g (sync or async). v is taken. In an
  * async generator the operand is awaited first, as `yield` does there: a
  * rejection is thrown into the body here. Returns as described above.
- * Called from anywhere but g's own body: TIDE_EINVAL with an error in *in. */
-TIDE_EXTERN int tide_yield(tide_gen *g, tide_val v, tide_val *in);
+ * Called from anywhere but g's own body: TIDE_EINVAL with an error in *in.
+ * (Inline: see tide/switch.h for why.) */
+static inline int tide_yield(tide_gen *g, tide_val v, tide_val *in);
+
+/* Private: the steps of the inline fast paths. A prep either takes its
+ * arguments and returns the pair for tide__switch, after which the finish
+ * step runs, or returns NULL having touched nothing, for the slow path. */
+TIDE_EXTERN void **tide__yield_prep(tide_gen *g, tide_val v, void **load);
+TIDE_EXTERN int tide__yield_finish(tide_gen *g, tide_val *in);
+TIDE_EXTERN int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in);
+
+static inline int tide_yield(tide_gen *g, tide_val v, tide_val *in) {
+    void *load;
+    void **save = tide__yield_prep(g, v, &load);
+    if (__builtin_expect(save != NULL, 1)) {
+        tide__switch(save, load);
+        return tide__yield_finish(g, in);
+    }
+    return tide__yield_slow(g, v, in);
+}
 
 /* next / return / throw on any sync iterator (it borrowed, v or e taken):
  * 0 with *value / *done, or < 0 with the reason in *value. An iterator
@@ -106,7 +125,19 @@ typedef struct tide__for_of {
 } tide__for_of;
 
 TIDE_EXTERN tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp);
-TIDE_EXTERN bool tide__for_of_next(tide__for_of *f, tide_val *var);
+TIDE_EXTERN void **tide__for_of_prep(tide__for_of *f, void **load);
+TIDE_EXTERN bool tide__for_of_finish(tide__for_of *f, tide_val *var);
+TIDE_EXTERN bool tide__for_of_next_slow(tide__for_of *f, tide_val *var);
+
+static inline bool tide__for_of_next(tide__for_of *f, tide_val *var) {
+    void *load;
+    void **save = tide__for_of_prep(f, &load);
+    if (save) {
+        tide__switch(save, load);
+        return tide__for_of_finish(f, var);
+    }
+    return tide__for_of_next_slow(f, var);
+}
 TIDE_EXTERN void tide__for_of_end(tide__for_of *f);
 TIDE_EXTERN void tide__for_of_throw(tide__for_of *f, int rc, tide_val reason);
 

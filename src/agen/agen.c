@@ -17,11 +17,13 @@ enum { REQ_NEXT, REQ_RETURN, REQ_THROW };
 struct tide__req {
     tide__req *next;
     int kind;
+    bool direct; /* tide__agen_next_direct's: completes into the generator */
     tide_val value;   /* moved into the body when delivered */
     tide_val promise; /* undefined for the closing request of a dropped generator */
 };
 
 static void agen_destroy(tide_obj *o);
+static tide_val request(tide_gen *g, int kind, tide_val v);
 static tide_val agen_next(tide_val self, tide_val v);
 static tide_val agen_return(tide_val self, tide_val v);
 static tide_val agen_throw(tide_val self, tide_val e);
@@ -50,19 +52,63 @@ static inline tide_gen *gen_of(tide_val v) { return (tide_gen *)v.u.o; }
 
 /* ---- The queue ------------------------------------------------------- */
 
-static int enqueue(tide_gen *g, int kind, tide_val value, tide_val promise) {
-    tide__req *r = tide__malloc(sizeof *r);
+/* Requests are pooled per thread: steady iteration allocates none. */
+static TIDE__TLS struct {
+    tide__req *free;
+    size_t n;
+} pool;
+
+static tide__req *req_alloc(void) {
+    tide__req *r = pool.free;
+    if (r) {
+        pool.free = r->next;
+        pool.n--;
+        return r;
+    }
+    return tide__malloc(sizeof *r);
+}
+
+static void req_free(tide__req *r) {
+    if (pool.n < 256) {
+        r->next = pool.free;
+        pool.free = r;
+        pool.n++;
+    } else {
+        tide__free(r);
+    }
+}
+
+static void pool_drain(void) {
+    while (pool.free) {
+        tide__req *r = pool.free;
+        pool.free = r->next;
+        tide__free(r);
+    }
+    pool.n = 0;
+}
+
+__attribute__((constructor)) static void agen_hooks(void) {
+    static const tide__loop_hooks h = {NULL, NULL, pool_drain};
+    tide__loop_add_hooks(&h);
+}
+
+static tide__req *enqueue_req(tide_gen *g, int kind, tide_val value, tide_val promise) {
+    tide__req *r = req_alloc();
     if (!r) {
         tide_release(value);
-        return TIDE_ENOMEM;
+        return NULL;
     }
-    *r = (tide__req){NULL, kind, value, promise};
+    *r = (tide__req){NULL, kind, false, value, promise};
     if (g->qtail)
         g->qtail->next = r;
     else
         g->qhead = r;
     g->qtail = r;
-    return 0;
+    return r;
+}
+
+static int enqueue(tide_gen *g, int kind, tide_val value, tide_val promise) {
+    return enqueue_req(g, kind, value, promise) ? 0 : TIDE_ENOMEM;
 }
 
 /* AsyncGeneratorCompleteStep: settles the first request's promise. */
@@ -70,7 +116,12 @@ static void complete_step(tide_gen *g, bool thrown, tide_val value, bool done) {
     tide__req *r = g->qhead;
     if (!(g->qhead = r->next))
         g->qtail = NULL;
-    if (tide_is_promise(r->promise)) {
+    if (r->direct) {
+        g->status = thrown ? tide_reason_code(value) : 0;
+        g->value = value;
+        g->done = done;
+        g->direct_done = true;
+    } else if (tide_is_promise(r->promise)) {
         if (thrown)
             tide_promise_reject(r->promise, value);
         else {
@@ -85,7 +136,7 @@ static void complete_step(tide_gen *g, bool thrown, tide_val value, bool done) {
     }
     tide_release(r->value);
     tide_release(r->promise);
-    tide__free(r);
+    req_free(r);
 }
 
 static void await_return(tide_gen *g);
@@ -211,6 +262,11 @@ static bool in_body(tide_gen *g, tide_val v, tide_val *in) {
 int tide__agen_yield(tide_gen *g, tide_val v, tide_val *in) {
     if (!in_body(g, v, in))
         return TIDE_EINVAL;
+    /* Handing a plain value to a direct request: the await would cost a
+     * tick in which nothing else can run (no job is queued), so skip it. */
+    if (g->qhead && g->qhead->direct && !tide_is_promise(v) && tide__jobs_empty() &&
+        !tide__stopped && !(v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then))
+        return tide__agen_yield_raw(g, v, in);
     tide_val awaited;
     int rc = tide_await(v, &awaited); /* yield awaits its operand */
     if (rc < 0) {
@@ -249,6 +305,34 @@ int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in) {
     return unwrap(g, in);
 }
 
+/* tide_yield's inline fast path: a plain value handed to a direct request
+ * (tide__agen_next_direct), the body suspending back to the loop that asked
+ * for it. NULL when anything else applies. */
+void **tide__agen_yield_prep(tide_gen *g, tide_val v, void **load) {
+    tide__req *r = g->qhead;
+    if (!g->task || tide__task_self() != g->task || !r || !r->direct || r->next ||
+        tide_is_promise(v) || (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then) ||
+        !tide__jobs_empty() || tide__stopped || g->hdr.rc <= 1)
+        return NULL;
+    tide__coro *self = g->task->coro;
+    void **save = tide__coro_switch_prep(self, self->resumer, load);
+    if (!save)
+        return NULL;
+    complete_step(g, false, v, false);
+    g->state = TIDE__GEN_YIELD;
+    g->hdr.rc--; /* the body's reference, while suspended */
+    return save;
+}
+
+int tide__agen_yield_finish(tide_gen *g, tide_val *in) {
+    tide__coro_switch_end(tide__coro_cur);
+    if (!g->qhead) {
+        *in = tide_error_new(TIDE_ENOMEM, NULL);
+        return TIDE_ENOMEM;
+    }
+    return unwrap(g, in);
+}
+
 int tide_gen_return(tide_gen *g, tide_val v, tide_val *out) {
     if (!g || !g->async) {
         *out = v;
@@ -256,6 +340,49 @@ int tide_gen_return(tide_gen *g, tide_val v, tide_val *out) {
     }
     int rc = tide_await(v, out);
     return rc < 0 ? rc : TIDE_RETURN;
+}
+
+void **tide__agen_next_prep(tide_gen *g, void **load) {
+    if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead)
+        return NULL;
+    tide__req *r = enqueue_req(g, REQ_NEXT, tide_undefined(), tide_undefined());
+    if (!r)
+        return NULL; /* the ordinary path reports it */
+    r->direct = true;
+    g->direct_done = false;
+    g->hdr.rc += 2; /* the caller's until the finish step, and the body's */
+    g->state = TIDE__GEN_EXEC;
+    tide__task *t = g->task;
+    tide__coro *self = tide__coro_self();
+    t->status = 0;
+    t->value = tide_undefined();
+    t->from_drain = false;
+    t->coro->resumer = self;
+    return tide__coro_switch_prep(self, t->coro, load);
+}
+
+int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done) {
+    tide__coro_switch_end(tide__coro_cur);
+    int rc;
+    if (g->direct_done) {
+        *out = g->value;
+        *done = g->done;
+        g->value = tide_undefined();
+        rc = g->status < 0 ? g->status : 1;
+    } else {
+        /* The body did something else first (awaited, yielded a promise):
+         * the request becomes an ordinary one, with a promise. */
+        tide__req *r = g->qhead;
+        while (!r->direct)
+            r = r->next;
+        tide_val p = tide_promise_new();
+        r->direct = false;
+        r->promise = tide_retain(p);
+        *out = p;
+        rc = 0;
+    }
+    tide_release(tide__gen_val(g));
+    return rc;
 }
 
 /* ---- next / return / throw ------------------------------------------- */

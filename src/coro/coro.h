@@ -17,6 +17,7 @@
 
 #include "common.h"
 #include "tide/coro.h"
+#include "tide/switch.h"
 
 #if TIDE_CORO_UCONTEXT
 #include <ucontext.h>
@@ -27,6 +28,13 @@
 #include <sanitizer/common_interface_defs.h>
 #else
 #define TIDE__ASAN 0
+#endif
+
+/* Whether the inline fast paths can switch (not with ucontext). */
+#if TIDE_CORO_UCONTEXT || !TIDE__INLINE_SWITCH
+#define TIDE__SWITCH_INLINE 0
+#else
+#define TIDE__SWITCH_INLINE 1
 #endif
 
 typedef struct tide__ctx {
@@ -112,11 +120,13 @@ static inline void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {
 void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
                     void *arg);
 
-/* Switches from `from` (the running context) to `to`. Returns when something
- * switches back to `from`. The canary of the stack being left is checked
- * here, so an overflow of an unguarded stack is caught at its next switch. */
+/* The two halves of every switch, around the jump itself (the out-of-line
+ * one below, or the inline one of include/tide/switch.h): begin checks the
+ * canary of the stack being left — so an overflow of an unguarded stack is
+ * caught at its next switch — makes `to` current and tells the sanitizer;
+ * end, run once `from` is running again, tells the sanitizer it is back. */
 static inline __attribute__((always_inline)) void
-tide__coro_switch(tide__coro *from, tide__coro *to) {
+tide__coro_switch_begin(tide__coro *from, tide__coro *to) {
     if (__builtin_expect(from->canary && *from->canary != TIDE__CANARY, 0))
         tide__coro_overflow(from);
     tide__coro_cur = to;
@@ -124,10 +134,41 @@ tide__coro_switch(tide__coro *from, tide__coro *to) {
     __sanitizer_start_switch_fiber(
         (from->flags & TIDE__CORO_DEAD) ? NULL : &from->asan_fake,
         to->asan_bottom, to->asan_size);
+#else
+    (void)to;
 #endif
-    tide__ctx_jump(&from->ctx, &to->ctx);
+}
+
+static inline __attribute__((always_inline)) void tide__coro_switch_end(tide__coro *from) {
 #if TIDE__ASAN
     __sanitizer_finish_switch_fiber(from->asan_fake, NULL, NULL);
+#else
+    (void)from;
+#endif
+}
+
+/* Switches from `from` (the running context) to `to`. Returns when something
+ * switches back to `from`. */
+static inline __attribute__((always_inline)) void
+tide__coro_switch(tide__coro *from, tide__coro *to) {
+    tide__coro_switch_begin(from, to);
+    tide__ctx_jump(&from->ctx, &to->ctx);
+    tide__coro_switch_end(from);
+}
+
+/* For the inline fast paths: begins a switch and returns the pair the inline
+ * jump takes (where to save this stack pointer, and the one to load), or
+ * NULL where there is no inline jump (the ucontext build). */
+static inline void **tide__coro_switch_prep(tide__coro *from, tide__coro *to, void **load) {
+#if !TIDE__SWITCH_INLINE
+    (void)from;
+    (void)to;
+    (void)load;
+    return NULL;
+#else
+    tide__coro_switch_begin(from, to);
+    *load = to->ctx.sp;
+    return &from->ctx.sp;
 #endif
 }
 

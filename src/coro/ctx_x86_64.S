@@ -1,4 +1,4 @@
-/* x86-64 System V context switch.
+/* x86-64 System V context switch, out of line.
  *
  * tide__ctx_switch(void **save_sp, void *load_sp)
  *   Pushes the callee-saved registers on the current stack, stores the stack
@@ -6,6 +6,12 @@
  *   It ends with pop + indirect jmp instead of ret: the return-stack predictor
  *   would otherwise mispredict every switch (it expects to return to the
  *   caller of this call, not to the other context's caller).
+ *
+ * Every suspended context has this frame on top of its stack:
+ *     [r15][r14][r13][r12][rbx][rbp][resume address]
+ * Here the resume address is the return address the call pushed; the inline
+ * switch (include/tide/switch.h) pushes its own resume label first and then
+ * the registers, so either kind of switch can resume the other.
  *
  * A new context's stack is laid out by tide__ctx_init (coro.c) so that the
  * pops load r12 = argument, r13 = entry function and "return" to

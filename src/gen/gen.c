@@ -62,18 +62,47 @@ static void gen_entry(void *arg) {
     g->coro = NULL; /* it dies on the way out */
 }
 
-int tide_yield(tide_gen *g, tide_val v, tide_val *in) {
-    if (g && g->async)
-        return tide__agen_yield(g, v, in);
-    if (!g || !g->coro || g->coro != tide__coro_cur) {
-        tide_release(v);
-        *in = tide_error_new(TIDE_EINVAL, "tide_yield called outside its generator's body");
-        return TIDE_EINVAL;
-    }
+static inline bool own_body(tide_gen *g) { return g->coro && g->coro == tide__coro_cur; }
+
+/* Hands v to the caller; the body is suspended at a yield. */
+static inline void yield_out(tide_gen *g, tide_val v) {
     g->status = 0;
     g->value = v;
     g->done = false;
     g->state = TIDE__GEN_YIELD;
+}
+
+void **tide__yield_prep(tide_gen *g, tide_val v, void **load) {
+    if (!g)
+        return NULL;
+    if (g->async)
+        return tide__agen_yield_prep(g, v, load);
+    if (!own_body(g))
+        return NULL;
+    void **save = tide__coro_switch_prep(g->coro, g->coro->resumer, load);
+    if (save)
+        yield_out(g, v);
+    return save;
+}
+
+int tide__yield_finish(tide_gen *g, tide_val *in) {
+    if (g->async)
+        return tide__agen_yield_finish(g, in);
+    tide__coro_switch_end(g->coro);
+    *in = g->value;
+    g->value = tide_undefined();
+    return g->status;
+}
+
+int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in) {
+    if (g && g->async)
+        return tide__agen_yield(g, v, in);
+    if (!g || !own_body(g)) {
+        tide_release(v);
+        *in = tide_error_new(TIDE_EINVAL, "tide_yield called outside its generator's body");
+        return TIDE_EINVAL;
+    }
+    yield_out(g, v);
     tide__coro_switch(g->coro, g->coro->resumer);
     *in = g->value;
     g->value = tide_undefined();
@@ -88,6 +117,24 @@ static int fail(int code, const char *msg, tide_val *value, bool *done) {
     return code;
 }
 
+/* The halves of a resume, around the switch into the body. */
+static void resume_begin(tide_gen *g, int status, tide_val v, tide__coro *self) {
+    g->status = status;
+    g->value = v;
+    g->state = TIDE__GEN_EXEC;
+    g->hdr.rc++; /* alive while its body runs, whatever the body releases */
+    g->coro->resumer = self;
+}
+
+static int resume_end(tide_gen *g, tide_val *value, bool *done) {
+    int rc = g->status;
+    *value = g->value;
+    *done = g->done;
+    g->value = tide_undefined();
+    tide_release(tide__gen_val(g));
+    return rc;
+}
+
 /* Runs the body until it yields or ends, handing it (status, v). */
 static int resume(tide_gen *g, int status, tide_val v, tide_val *value, bool *done) {
     if (g->state == TIDE__GEN_START) {
@@ -97,18 +144,29 @@ static int resume(tide_gen *g, int status, tide_val v, tide_val *value, bool *do
             return fail(TIDE_ENOMEM, "no memory for a generator's stack", value, done);
     }
     tide__coro *self = tide__coro_self();
-    g->status = status;
-    g->value = v;
-    g->state = TIDE__GEN_EXEC;
-    g->hdr.rc++; /* alive while its body runs, whatever the body releases */
-    g->coro->resumer = self;
+    resume_begin(g, status, v, self);
     tide__coro_switch(self, g->coro);
-    int rc = g->status;
-    *value = g->value;
-    *done = g->done;
-    g->value = tide_undefined();
-    tide_release(tide__gen_val(g));
-    return rc;
+    return resume_end(g, value, done);
+}
+
+/* The consumer's half of tide_for_of's inline fast path: next() on a
+ * generator suspended at a yield. */
+void **tide__gen_next_prep(tide_val it, void **load) {
+    if (it.tag != TIDE_T_ITERATOR || it.u.o->cls != &gen_class)
+        return NULL;
+    tide_gen *g = (tide_gen *)it.u.o;
+    if (g->state != TIDE__GEN_YIELD)
+        return NULL;
+    tide__coro *self = tide__coro_self();
+    void **save = tide__coro_switch_prep(self, g->coro, load);
+    if (save)
+        resume_begin(g, 0, tide_undefined(), self);
+    return save;
+}
+
+int tide__gen_next_finish(tide_val it, tide_val *value, bool *done) {
+    tide__coro_switch_end(tide__coro_cur);
+    return resume_end((tide_gen *)it.u.o, value, done);
 }
 
 static int gen_next(tide_val self, tide_val v, tide_val *value, bool *done) {

@@ -33,6 +33,7 @@ struct tide_gen {
     /* async */
     tide__task *task;  /* the body's task while the body exists */
     tide__req *qhead, *qtail;
+    bool direct_done;  /* a direct request completed: status/value/done hold it */
 };
 
 /* Frees a generator whose body is not suspended (start or done). */
@@ -48,6 +49,27 @@ static inline tide_val tide__gen_val(tide_gen *g) {
     v.tag = g->hdr.type;
     return v;
 }
+
+/* next() for a consumer that awaits the result at once, when nothing could
+ * observe the difference (the caller checked that it was resumed by the
+ * microtask loop and that no job is queued): in two halves around an inline
+ * switch into the body, which runs until it yields; the value is taken
+ * without a promise or a tick. prep returns NULL when this does not apply.
+ * finish returns 1 with the value in *out and *done set; a negative code
+ * with the reason (the body threw); or 0 with *out a promise of the result,
+ * to await as usual, when the body did anything but yield a plain value. */
+void **tide__agen_next_prep(tide_gen *g, void **load);
+int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
+
+/* tide_for_of's fast path (gen.c): next() on a sync generator suspended at
+ * a yield, in two halves around an inline switch; NULL when it does not
+ * apply. */
+void **tide__gen_next_prep(tide_val it, void **load);
+int tide__gen_next_finish(tide_val it, tide_val *value, bool *done);
+
+/* tide_yield's fast path for async generators (agen.c). */
+void **tide__agen_yield_prep(tide_gen *g, tide_val v, void **load);
+int tide__agen_yield_finish(tide_gen *g, tide_val *in);
 
 /* Async generators' tide_yield (agen.c), and the same without awaiting the
  * operand first (AsyncGeneratorYield, for yield*). */

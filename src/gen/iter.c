@@ -177,12 +177,8 @@ tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp) {
     return f;
 }
 
-bool tide__for_of_next(tide__for_of *f, tide_val *var) {
-    tide_val v;
-    bool done;
-    if (f->state != IN_BODY)
-        return false;
-    int rc = tide_iter_next(f->it, tide_undefined(), &v, &done);
+/* One step's outcome: the value, or the end of the loop. */
+static bool step_end(tide__for_of *f, int rc, tide_val v, bool done, tide_val *var) {
     if (rc < 0 || done) {
         f->state = ENDED; /* an error from next() does not close the iterator */
         if (rc < 0) {
@@ -195,6 +191,26 @@ bool tide__for_of_next(tide__for_of *f, tide_val *var) {
     }
     *var = v;
     return true;
+}
+
+bool tide__for_of_next_slow(tide__for_of *f, tide_val *var) {
+    tide_val v;
+    bool done;
+    if (f->state != IN_BODY)
+        return false;
+    int rc = tide_iter_next(f->it, tide_undefined(), &v, &done);
+    return step_end(f, rc, v, done, var);
+}
+
+void **tide__for_of_prep(tide__for_of *f, void **load) {
+    return f->state == IN_BODY ? tide__gen_next_prep(f->it, load) : NULL;
+}
+
+bool tide__for_of_finish(tide__for_of *f, tide_val *var) {
+    tide_val v;
+    bool done;
+    int rc = tide__gen_next_finish(f->it, &v, &done);
+    return step_end(f, rc, v, done, var);
 }
 
 void tide__for_of_throw(tide__for_of *f, int rc, tide_val reason) {

@@ -31,12 +31,9 @@ tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *out
     return f;
 }
 
-bool tide__for_await_next(tide__for_await *f, tide_val *var) {
-    tide_val r;
-    if (f->state != IN_BODY)
-        return false;
-    /* Errors from next() or its result end the loop without closing. */
-    int rc = tide_await(tide_async_iter_next(f->it, tide_undefined()), &r);
+/* An awaited next() result: the loop goes on with its value, or ends. Errors
+ * from next() or its result end the loop without closing the iterator. */
+static bool take_result(tide__for_await *f, int rc, tide_val r, tide_val *var) {
     if (rc < 0) {
         f->state = ENDED;
         set_error(f, rc, r);
@@ -55,6 +52,42 @@ bool tide__for_await_next(tide__for_await *f, tide_val *var) {
     }
     *var = tide_retain(tide_iter_result_value(r));
     tide_release(r);
+    return true;
+}
+
+bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
+    tide_val r;
+    if (f->state != IN_BODY)
+        return false;
+    int rc = tide_await(tide_async_iter_next(f->it, tide_undefined()), &r);
+    return take_result(f, rc, r, var);
+}
+
+/* An async generator consumed by a loop the microtask loop resumed, with no
+ * job queued: nothing can tell a direct handoff from the two ticks of the
+ * full protocol, so the value is taken straight from the body. */
+void **tide__for_await_prep(tide__for_await *f, void **load) {
+    tide__task *t = tide__task_self();
+    if (f->state != IN_BODY || f->it.tag != TIDE_T_ASYNC_ITERATOR || !t || !t->from_drain ||
+        !tide__jobs_empty() || tide__stopped)
+        return NULL;
+    return tide__agen_next_prep((tide_gen *)f->it.u.o, load);
+}
+
+bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
+    tide_val r;
+    bool done;
+    int k = tide__agen_next_finish((tide_gen *)f->it.u.o, &r, &done);
+    if (k == 0) /* the body did more than yield: await the promise */
+        return take_result(f, tide_await(r, &r), r, var);
+    if (k < 0)
+        return take_result(f, k, r, var);
+    if (done) {
+        f->state = ENDED;
+        tide_release(r);
+        return false;
+    }
+    *var = r;
     return true;
 }
 
