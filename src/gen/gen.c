@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "val/alloc.h"
+#include "val/val_internal.h"
 
 static void gen_destroy(tide_obj *o);
 static int gen_next(tide_val self, tide_val v, tide_val *value, bool *done);
@@ -89,8 +90,7 @@ int tide__yield_finish(tide_gen *g, tide_val *in) {
     if (g->async)
         return tide__agen_yield_finish(g, in);
     tide__coro_switch_end(g->coro);
-    *in = g->value;
-    g->value = tide_undefined();
+    *in = tide__take(&g->value);
     return g->status;
 }
 
@@ -104,8 +104,7 @@ int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in) {
     }
     yield_out(g, v);
     tide__coro_switch(g->coro, g->coro->resumer);
-    *in = g->value;
-    g->value = tide_undefined();
+    *in = tide__take(&g->value);
     return g->status;
 }
 
@@ -128,9 +127,8 @@ static void resume_begin(tide_gen *g, int status, tide_val v, tide__coro *self) 
 
 static int resume_end(tide_gen *g, tide_val *value, bool *done) {
     int rc = g->status;
-    *value = g->value;
+    *value = tide__take(&g->value);
     *done = g->done;
-    g->value = tide_undefined();
     tide_release(tide__gen_val(g));
     return rc;
 }
@@ -164,9 +162,12 @@ void **tide__gen_next_prep(tide_val it, void **load) {
     return save;
 }
 
-int tide__gen_next_finish(tide_val it, tide_val *value, bool *done) {
+/* The value comes back in registers: see tide__take. */
+tide_val tide__gen_next_finish(tide_val it, int *rc, bool *done) {
+    tide_val v;
     tide__coro_switch_end(tide__coro_cur);
-    return resume_end((tide_gen *)it.u.o, value, done);
+    *rc = resume_end((tide_gen *)it.u.o, &v, done);
+    return v;
 }
 
 static int gen_next(tide_val self, tide_val v, tide_val *value, bool *done) {

@@ -65,7 +65,7 @@ int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
  * a yield, in two halves around an inline switch; NULL when it does not
  * apply. */
 void **tide__gen_next_prep(tide_val it, void **load);
-int tide__gen_next_finish(tide_val it, tide_val *value, bool *done);
+tide_val tide__gen_next_finish(tide_val it, int *rc, bool *done);
 
 /* tide_yield's fast path for async generators (agen.c). */
 void **tide__agen_yield_prep(tide_gen *g, tide_val v, void **load);

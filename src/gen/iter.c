@@ -207,9 +207,9 @@ void **tide__for_of_prep(tide__for_of *f, void **load) {
 }
 
 bool tide__for_of_finish(tide__for_of *f, tide_val *var) {
-    tide_val v;
+    int rc;
     bool done;
-    int rc = tide__gen_next_finish(f->it, &v, &done);
+    tide_val v = tide__gen_next_finish(f->it, &rc, &done);
     return step_end(f, rc, v, done, var);
 }
 
