@@ -1,4 +1,5 @@
-/* The main job for now: promises, async functions and timers working. */
+/* The main job for now: promises, async functions, timers, and an async
+ * generator consumed with for await. */
 #include <stdio.h>
 #include <tide.h>
 
@@ -21,6 +22,20 @@ static int worker(void *arg, tide_val *out) {
     return 0;
 }
 
+/* async function* ticks(n) { for (let i = 1; i <= n; i++) { await sleep(5); yield i * i } } */
+static int ticks(tide_gen *g, void *arg, tide_val *out) {
+    for (long i = 1; i <= (long)arg; i++) {
+        tide_val v;
+        int rc = tide_await(tide_sleep(5), &v);
+        if (rc < 0)
+            return *out = v, rc;
+        if ((rc = tide_yield(g, tide_int(i * i), out)) != 0)
+            return rc;
+    }
+    *out = tide_undefined();
+    return 0;
+}
+
 static int main_async(void *arg, tide_val *out) {
     (void)arg;
     printf("main: starting two async functions\n");
@@ -34,7 +49,14 @@ static int main_async(void *arg, tide_val *out) {
     tide_release(results);
     tide_release(tide_promise_then(tide_promise_resolved(tide_int(7)), log_value, NULL, "then:"));
     printf("main: this prints before the reaction\n");
-    return 0;
+
+    tide_val sq;
+    tide_for_await (sq, tide_async_gen(ticks, (void *)5L), &rc, out) {
+        printf("for await: %lld\n", (long long)tide_get_int(sq));
+        if (tide_get_int(sq) == 16)
+            break; /* closes the generator */
+    }
+    return rc;
 }
 
 int main(void) { return tide_run(main_async, NULL); }
