@@ -19,7 +19,8 @@
  *                 code with *out = e to let it escape.
  * The body ends by returning 0 (done; *out is the return value), TIDE_RETURN
  * (done because return(v) was asked; *out is v) or a negative code (thrown;
- * *out is the reason). *out and *in are owned by the body.
+ * *out is the reason, or an error made from the code if *out is left
+ * undefined). *out and *in are owned by the body.
  *
  * Generator states follow ECMAScript: suspendedStart (made, nothing run),
  * suspendedYield, executing, completed. A body may not resume its own

@@ -27,6 +27,7 @@
 #define TIDE_TASK_H
 
 #include "promise.h"
+#include "switch.h"
 
 typedef int (*tide_async_fn)(void *arg, tide_val *out);
 
@@ -49,7 +50,22 @@ TIDE_EXTERN tide_val tide_async_named(const char *name, tide_async_fn fn, void *
  * own).
  * Outside an async function: returns TIDE_ENOTASK at once with an error in
  * *out (v is released). out NULL: the value is released. */
-TIDE_EXTERN int tide_await(tide_val v, tide_val *out);
+static inline int tide_await(tide_val v, tide_val *out);
+
+/* Private: tide_await's halves around an inline switch (tide/switch.h). */
+TIDE_EXTERN void **tide__await_prep(tide_val v, tide_val *out, int *rc, void **load);
+TIDE_EXTERN int tide__await_finish(tide_val *out);
+
+static inline int tide_await(tide_val v, tide_val *out) {
+    void *load;
+    int rc;
+    void **save = tide__await_prep(v, out, &rc, &load);
+    if (save) {
+        tide__switch(save, load);
+        return tide__await_finish(out);
+    }
+    return rc;
+}
 
 /* True when called from inside an async function (or generator body). */
 TIDE_EXTERN bool tide_in_task(void);

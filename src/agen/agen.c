@@ -193,6 +193,8 @@ static void agen_body(tide__task *t, void *ctx) {
     g->task = t;
     tide_val out = tide_undefined();
     int rc = g->fn(g, g->arg, &out);
+    if (rc < 0 && tide_is_undefined(out))
+        out = tide_error_new(rc, NULL); /* as an async function's body */
     if (rc == 0 && !tide_is_undefined(out)) {
         tide_val v; /* `return expr` awaits expr */
         int r = tide_await(out, &v);

@@ -56,6 +56,8 @@ static void gen_entry(void *arg) {
     tide_gen *g = arg;
     tide_val out = tide_undefined();
     int rc = g->fn(g, g->arg, &out);
+    if (rc < 0 && tide_is_undefined(out))
+        out = tide_error_new(rc, NULL); /* as an async function's body */
     g->status = rc < 0 ? rc : 0;
     g->value = out;
     g->done = true;

@@ -61,20 +61,24 @@ static void await_fire(tide__job *j) {
     tide__coro_switch(self, t->coro);
 }
 
-/* A task that the microtask loop resumed would hand control back to it, and
- * the loop would pop the next job. If that job resumes another task, switch
- * to it directly: same order, one switch instead of two. */
-void tide__task_suspend(tide__task *t) {
-    tide__coro *self = t->coro, *to = self->resumer;
+/* Where a suspending task goes. A task the microtask loop resumed would
+ * hand control back to it, and the loop would pop the next job: if that job
+ * resumes another task, go to that task directly — same order, one switch
+ * instead of two. */
+static tide__coro *suspend_target(tide__task *t) {
+    tide__coro *to = t->coro->resumer;
     tide__job *j;
-    if (t->from_drain && !tide__stopped && (j = tide__job_peek()) &&
-        j->run == await_fire) {
+    if (t->from_drain && !tide__stopped && (j = tide__job_peek()) && j->run == await_fire) {
         tide__task *u = (tide__task *)tide__job_pop();
         await_take(u);
         u->coro->resumer = to;
         to = u->coro;
     }
-    tide__coro_switch(self, to);
+    return to;
+}
+
+void tide__task_suspend(tide__task *t) {
+    tide__coro_switch(t->coro, suspend_target(t));
 }
 
 /* A plain value awaited: t->awaiting holds it; it comes back a tick later. */
@@ -91,71 +95,100 @@ static inline bool next_in_line(const tide__task *t) {
     return t->from_drain && tide__jobs_empty() && !tide__stopped;
 }
 
-static __attribute__((noinline)) int await_slow(tide_val v, tide_val *out) {
-    tide__task *t = tide__task_self();
+/* A settled promise's outcome, taken without a tick (the caller checked
+ * that nothing could run in between). */
+static inline int take_settled(tide__promise *p, tide_val v, tide_val *out) {
+    int status = p->state == TIDE_REJECTED ? tide_reason_code(p->result) : 0;
+    p->handled = true;
+    *out = tide_retain(p->result);
+    tide_release(v);
+    return status;
+}
+
+/* Everything `await v` does before the task suspends. Returns true when the
+ * task must now suspend; false when the await is already over, with *rc and
+ * *out set. */
+static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
     if (__builtin_expect(!t, 0)) {
         tide_release(v);
         *out = tide_error_new(TIDE_ENOTASK, "tide_await called outside an async function");
-        return TIDE_ENOTASK;
+        *rc = TIDE_ENOTASK;
+        return false;
     }
     if (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then)
-        v = tide_promise_resolved(v); /* a thenable: adopt it first (2 ticks) */
+        v = tide_promise_resolved(v); /* a thenable: adopt it first (a tick more) */
     if (v.tag != TIDE_T_PROMISE) {
         if (next_in_line(t)) {
             *out = v;
-            return 0;
+            *rc = 0;
+            return false;
         }
         t->awaiting = v;
         t->await.job.run = value_fire;
         tide__job_push(&t->await.job);
-    } else {
-        tide__promise *p = tide__promise_of(v);
-        if (__builtin_expect(p->loop != tide__loop_cur &&
-                             !(p->hdr.flags & TIDE__OBJ_IMMORTAL), 0)) {
-            tide_release(v);
-            *out = tide_error_new(TIDE_ETHREAD, "tide_await: the promise belongs to another thread's loop");
-            return TIDE_ETHREAD;
-        }
-        if (p->state != TIDE_PENDING && next_in_line(t)) {
-            int status = p->state == TIDE_REJECTED ? tide_reason_code(p->result) : 0;
-            p->handled = true;
-            *out = tide_retain(p->result);
-            tide_release(v);
-            return status;
-        }
-        t->awaiting = v;
-        t->await.job.run = await_fire;
-        tide__promise_react(p, &t->await);
+        return true;
     }
+    tide__promise *p = tide__promise_of(v);
+    if (__builtin_expect(p->loop != tide__loop_cur && !(p->hdr.flags & TIDE__OBJ_IMMORTAL), 0)) {
+        tide_release(v);
+        *out = tide_error_new(TIDE_ETHREAD, "tide_await: the promise belongs to another thread's loop");
+        *rc = TIDE_ETHREAD;
+        return false;
+    }
+    if (p->state != TIDE_PENDING && next_in_line(t)) {
+        *rc = take_settled(p, v, out);
+        return false;
+    }
+    t->awaiting = v;
+    t->await.job.run = await_fire;
+    tide__promise_react(p, &t->await);
+    return true;
+}
+
+static int await_out_of_line(tide_val v, tide_val *out) {
+    tide__task *t = tide__task_self();
+    int rc;
+    if (!await_setup(t, v, out, &rc))
+        return rc;
     tide__task_suspend(t);
-    *out = t->value;
-    t->value = tide_undefined();
+    *out = tide__take(&t->value);
     return t->status;
 }
 
-/* The common case inline, without the frame the slow path needs: a task the
- * loop resumed awaits a promise of its own loop that has already settled. */
-int tide_await(tide_val v, tide_val *out) {
+/* tide_await's first half (the inline part is in task.h): the common case —
+ * a task the loop resumed awaits a settled promise of its own loop — ends
+ * here without a switch; a suspension returns the pair for the inline
+ * switch. */
+void **tide__await_prep(tide_val v, tide_val *out, int *rc, void **load) {
+    tide__coro *c = tide__coro_cur;
+    tide__task *t = c ? c->user : NULL;
     if (__builtin_expect(!out, 0)) { /* the result is not wanted */
         tide_val sink;
-        int rc = await_slow(v, &sink);
+        *rc = await_out_of_line(v, &sink);
         tide_release(sink);
-        return rc;
+        return NULL;
     }
-    tide__coro *c = tide__coro_cur;
-    tide__task *t;
-    if (__builtin_expect(v.tag == TIDE_T_PROMISE && c && (t = c->user) &&
-                             next_in_line(t), 1)) {
+    if (__builtin_expect(v.tag == TIDE_T_PROMISE && t && next_in_line(t), 1)) {
         tide__promise *p = tide__promise_of(v);
         if (p->state != TIDE_PENDING && p->loop == tide__loop_cur) {
-            int status = p->state == TIDE_REJECTED ? tide_reason_code(p->result) : 0;
-            p->handled = true;
-            *out = tide_retain(p->result);
-            tide_release(v);
-            return status;
+            *rc = take_settled(p, v, out);
+            return NULL;
         }
     }
-    return await_slow(v, out);
+    if (!TIDE__SWITCH_INLINE) {
+        *rc = await_out_of_line(v, out);
+        return NULL;
+    }
+    if (!await_setup(t, v, out, rc))
+        return NULL;
+    return tide__coro_switch_prep(t->coro, suspend_target(t), load);
+}
+
+int tide__await_finish(tide_val *out) {
+    tide__coro_switch_end(tide__coro_cur);
+    tide__task *t = tide__task_self();
+    *out = tide__take(&t->value);
+    return t->status;
 }
 
 /* ---- Tasks ----------------------------------------------------------- */
