@@ -29,7 +29,9 @@
  *
  * Releasing the last reference to a generator suspended at a yield closes it
  * as return() would: its yield returns TIDE_RETURN so its clean-up runs. (C
- * has no collector to hide a frame that never finishes.)
+ * has no collector to hide a frame that never finishes.) A body that yields
+ * again after 64 such requests is abandoned, with a message on stderr: its
+ * coroutine and what its frames hold are leaked.
  */
 #ifndef TIDE_GEN_H
 #define TIDE_GEN_H
