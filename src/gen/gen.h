@@ -21,19 +21,17 @@ struct tide_gen {
     tide_obj hdr;
     uint8_t state;
     bool async;
-    uint8_t closing; /* close-on-release rounds so far */
+    uint8_t closing;  /* close-on-release rounds so far */
+    bool done;        /* with status and value: what a step handed over */
+    bool direct_done; /* async: a direct request completed into status/value/done */
+    int status;
+    tide_val value;
     const char *name;
     tide_gen_fn fn;
     void *arg;
-    /* sync: the exchange between the body and its caller */
-    tide__coro *coro;
-    int status;
-    tide_val value;
-    bool done;
-    /* async */
-    tide__task *task;  /* the body's task while the body exists */
+    tide__coro *coro;  /* sync: the body's coroutine */
+    tide__task *task;  /* async: the body's task while the body exists */
     tide__req *qhead, *qtail;
-    bool direct_done;  /* a direct request completed: status/value/done hold it */
 };
 
 /* Frees a generator whose body is not suspended (start or done). */

@@ -100,8 +100,7 @@ static void promise_destroy(tide_obj *o) {
             r->drop(r);
         r = next;
     }
-    tide_release(p->result);
-    tide_release(p->forward);
+    tide_release(p->result); /* or, pending, the forwarding target */
     if (ps.npromises < POOL_MAX && p->loop == tide__loop_cur) {
         p->head = (tide__reaction *)ps.free_promises;
         ps.free_promises = p;
@@ -166,6 +165,10 @@ void tide__promise_settle(tide__promise *p, bool rejected, tide_val v) {
         tide_release(v);
         return;
     }
+    /* A thenable's resolver keeps the promise it settles in result while
+     * pending: its settlement is that promise's. */
+    tide_val target = p->forwarding ? p->result : tide_undefined();
+    p->forwarding = false;
     p->state = rejected ? TIDE_REJECTED : TIDE_FULFILLED;
     p->locked = true;
     p->result = v;
@@ -180,10 +183,7 @@ void tide__promise_settle(tide__promise *p, bool rejected, tide_val v) {
         tide__job_push(&r->job);
         r = next;
     }
-    if (p->forward.tag == TIDE_T_PROMISE) {
-        /* A thenable's resolver: its settlement is the adopting promise's. */
-        tide_val target = p->forward;
-        p->forward = tide_undefined();
+    if (target.tag == TIDE_T_PROMISE) {
         tide__promise_settle(tide__promise_of(target), rejected, tide_retain(v));
         tide_release(target);
     }
@@ -257,7 +257,8 @@ static void thenable_job(tide__job *j) {
                                  tide_error_new(TIDE_ENOMEM, NULL));
         } else {
             tide__promise_of(q)->handled = true;
-            tide__promise_of(q)->forward = tide_retain(r->u.target);
+            tide__promise_of(q)->forwarding = true;
+            tide__promise_of(q)->result = tide_retain(r->u.target);
             thenable.u.o->cls->then(thenable, q);
         }
         tide_release(r->u.target);
@@ -289,7 +290,7 @@ static bool is_thenable(tide_val v) {
 static void resolve_unlocked(tide__promise *p, tide_val v) {
     p->locked = true;
     if (v.tag == TIDE_T_PROMISE &&
-        (tide__promise_of(v) == p || p->forward.u.o == v.u.o)) {
+        (tide__promise_of(v) == p || (p->forwarding && p->result.u.o == v.u.o))) {
         /* Itself, or (through a thenable's resolver) the promise it settles. */
         tide_release(v);
         tide__promise_settle(p, true, tide_error_new(TIDE_ETYPE,
@@ -382,7 +383,10 @@ tide_state tide_promise_state(tide_val p) {
 }
 
 tide_val tide_promise_result(tide_val p) {
-    return p.tag == TIDE_T_PROMISE ? tide__promise_of(p)->result : p;
+    if (p.tag != TIDE_T_PROMISE)
+        return p;
+    tide__promise *q = tide__promise_of(p);
+    return q->state == TIDE_PENDING ? tide_undefined() : q->result;
 }
 
 /* ---- then -------------------------------------------------------------- */

@@ -47,10 +47,10 @@ struct tide__promise {
     bool locked;      /* its resolve functions were used (alreadyResolved) */
     bool handled;     /* [[PromiseIsHandled]] */
     bool tracked;     /* in the unhandled-rejection list */
+    bool forwarding;  /* a thenable's resolver: result holds the promise it settles */
     tide_val result;
     tide__reaction *head, *tail;
     tide_loop *loop;
-    tide_val forward; /* resolver of a thenable: settling it settles this */
 };
 
 static inline tide__promise *tide__promise_of(tide_val v) {
