@@ -69,7 +69,8 @@ typedef struct tide_val {
         void *p;
         tide_obj *o;
     } u;
-    uint32_t tag; /* tide_type */
+    uint64_t tag; /* tide_type; a full word, so that a value is always stored
+                   * and loaded as two words (store forwarding) */
 } tide_val;
 
 struct tide_iter_methods;       /* gen.h */

@@ -14,6 +14,7 @@
 #include "coro/coro.h"
 #include "loop/loop_impl.h"
 #include "val/alloc.h"
+#include "val/val_internal.h"
 
 TIDE__TLS tide_loop *tide__loop_cur;
 TIDE__TLS tide__jobq tide__jobs;
@@ -250,6 +251,7 @@ int tide_loop_free(tide_loop *l) {
         if (hooks[i].after_free)
             hooks[i].after_free();
     tide__coro_pool_drain();
+    tide__val_pools_drain();
     tide__free(l);
     return 0;
 }

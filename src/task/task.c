@@ -45,8 +45,9 @@ static void task_discard(tide__job *j);
 /* Takes the awaited promise's outcome into t, ready to resume it. */
 static void await_take(tide__task *t) {
     tide__promise *src = t->await.src;
-    t->status = src->state == TIDE_REJECTED ? tide_reason_code(src->result) : 0;
-    t->value = tide_retain(src->result);
+    tide_val r = tide__load(&src->result);
+    t->status = src->state == TIDE_REJECTED ? tide_reason_code(r) : 0;
+    t->value = tide_retain(r);
     tide__reaction_done(&t->await);
     tide_clear(&t->awaiting);
     t->from_drain = true;
@@ -98,9 +99,10 @@ static inline bool next_in_line(const tide__task *t) {
 /* A settled promise's outcome, taken without a tick (the caller checked
  * that nothing could run in between). */
 static inline int take_settled(tide__promise *p, tide_val v, tide_val *out) {
-    int status = p->state == TIDE_REJECTED ? tide_reason_code(p->result) : 0;
+    tide_val r = tide__load(&p->result);
+    int status = p->state == TIDE_REJECTED ? tide_reason_code(r) : 0;
     p->handled = true;
-    *out = tide_retain(p->result);
+    *out = tide_retain(r);
     tide_release(v);
     return status;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tide/val.h"
+#include "common.h"
 #include "val/alloc.h"
 #include "val/val_internal.h"
 
@@ -69,6 +70,8 @@ static tide_val oom(void) { return mkobj(&oom_error, TIDE_T_ERROR); }
 
 tide_val tide__error_oom(void) { return oom(); }
 
+static void iter_result_free(iter_result *r);
+
 static void *obj_alloc(size_t size, tide_type t, const tide_class *cls) {
     tide_obj *o = tide__malloc(size);
     if (o) {
@@ -103,7 +106,8 @@ void tide__obj_destroy(tide_obj *o) {
         break;
     case TIDE_T_ITER_RESULT:
         tide_release(((iter_result *)o)->value);
-        break;
+        iter_result_free((iter_result *)o);
+        return;
     case TIDE_T_OBJECT:
         if (o->cls->finalize)
             o->cls->finalize(((object *)o)->data);
@@ -371,8 +375,41 @@ tide_val tide_settled_value(tide_val v) {
 
 /* ---- Iterator results ------------------------------------------------- */
 
+/* Iterator results are made and dropped once per step of every loop: a
+ * per-thread free list keeps steady iteration off malloc. */
+static TIDE__TLS struct {
+    iter_result *free;
+    size_t n;
+} results;
+
+static void iter_result_free(iter_result *r) {
+    if (results.n < 256) {
+        r->value.u.p = results.free;
+        results.free = r;
+        results.n++;
+    } else {
+        tide__free(r);
+    }
+}
+
+void tide__val_pools_drain(void) {
+    while (results.free) {
+        iter_result *r = results.free;
+        results.free = r->value.u.p;
+        tide__free(r);
+    }
+    results.n = 0;
+}
+
 tide_val tide_iter_result(tide_val value, bool done) {
-    iter_result *r = obj_alloc(sizeof(iter_result), TIDE_T_ITER_RESULT, NULL);
+    iter_result *r = results.free;
+    if (r && !tide__alloc_should_fail()) {
+        results.free = r->value.u.p;
+        results.n--;
+        r->hdr = (tide_obj){1, TIDE_T_ITER_RESULT, 0, NULL};
+    } else {
+        r = obj_alloc(sizeof(iter_result), TIDE_T_ITER_RESULT, NULL);
+    }
     if (!r) {
         tide_release(value);
         return oom();

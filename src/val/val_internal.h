@@ -16,6 +16,18 @@ static inline tide_val tide__take(tide_val *p) {
     return v;
 }
 
+/* Frees this thread's pooled values (loop teardown). */
+void tide__val_pools_drain(void);
+
+/* Reads *p field by field, for the same reason (a value just stored by
+ * another path, such as a promise's result written when it settled). */
+static inline tide_val tide__load(const tide_val *p) {
+    tide_val v;
+    v.u.i = p->u.i;
+    v.tag = p->tag;
+    return v;
+}
+
 /* The shared, immortal TIDE_ENOMEM error (never allocates). */
 tide_val tide__error_oom(void);
 
