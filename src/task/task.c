@@ -157,33 +157,38 @@ static int await_out_of_line(tide_val v, tide_val *out) {
     return t->status;
 }
 
-/* tide_await's first half (the inline part is in task.h): the common case —
- * a task the loop resumed awaits a settled promise of its own loop — ends
- * here without a switch; a suspension returns the pair for the inline
- * switch. */
-void **tide__await_prep(tide_val v, tide_val *out, int *rc, void **load) {
-    tide__coro *c = tide__coro_cur;
-    tide__task *t = c ? c->user : NULL;
+static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out, void ***save,
+                                                      void **load) {
+    tide__task *t = tide__task_self();
+    int rc = 0;
+    *save = NULL;
     if (__builtin_expect(!out, 0)) { /* the result is not wanted */
         tide_val sink;
-        *rc = await_out_of_line(v, &sink);
+        rc = await_out_of_line(v, &sink);
         tide_release(sink);
-        return NULL;
+        return rc;
     }
-    if (__builtin_expect(v.tag == TIDE_T_PROMISE && t && next_in_line(t), 1)) {
+    if (!TIDE__SWITCH_INLINE)
+        return await_out_of_line(v, out);
+    if (await_setup(t, v, out, &rc))
+        *save = tide__coro_switch_prep(t->coro, suspend_target(t), load);
+    return rc;
+}
+
+/* tide_await's first half (the inline part is in task.h): the common case —
+ * a task the loop resumed awaits a settled promise of its own loop — ends
+ * here without a switch; a suspension sets *save for the inline switch. */
+int tide__await_begin(tide_val v, tide_val *out, void ***save, void **load) {
+    tide__coro *c = tide__coro_cur;
+    tide__task *t;
+    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && (t = c->user) && next_in_line(t), 1)) {
         tide__promise *p = tide__promise_of(v);
         if (p->state != TIDE_PENDING && p->loop == tide__loop_cur) {
-            *rc = take_settled(p, v, out);
-            return NULL;
+            *save = NULL;
+            return take_settled(p, v, out);
         }
     }
-    if (!TIDE__SWITCH_INLINE) {
-        *rc = await_out_of_line(v, out);
-        return NULL;
-    }
-    if (!await_setup(t, v, out, rc))
-        return NULL;
-    return tide__coro_switch_prep(t->coro, suspend_target(t), load);
+    return await_begin_slow(v, out, save, load);
 }
 
 int tide__await_finish(tide_val *out) {
