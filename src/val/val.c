@@ -33,17 +33,13 @@ typedef struct arr {
     tide_val *items;
 } arr;
 
-typedef struct settled {
+/* A flag and a value: an iterator result { value, done }, or a settled
+ * record { rejected, value } of tide_promise_all_settled. */
+typedef struct pair {
     tide_obj hdr;
-    bool rejected;
+    bool flag;
     tide_val value;
-} settled;
-
-typedef struct iter_result {
-    tide_obj hdr;
-    bool done;
-    tide_val value;
-} iter_result;
+} pair;
 
 typedef struct object {
     tide_obj hdr;
@@ -70,7 +66,7 @@ static tide_val oom(void) { return mkobj(&oom_error, TIDE_T_ERROR); }
 
 tide_val tide__error_oom(void) { return oom(); }
 
-static void iter_result_free(iter_result *r);
+static void pair_free(pair *r);
 
 static void *obj_alloc(size_t size, tide_type t, const tide_class *cls) {
     tide_obj *o = tide__malloc(size);
@@ -102,11 +98,9 @@ void tide__obj_destroy(tide_obj *o) {
         break;
     }
     case TIDE_T_SETTLED:
-        tide_release(((settled *)o)->value);
-        break;
     case TIDE_T_ITER_RESULT:
-        tide_release(((iter_result *)o)->value);
-        iter_result_free((iter_result *)o);
+        tide_release(((pair *)o)->value);
+        pair_free((pair *)o);
         return;
     case TIDE_T_OBJECT:
         if (o->cls->finalize)
@@ -352,80 +346,69 @@ int tide_array_set(tide_val av, size_t i, tide_val v) {
     return 0;
 }
 
-/* ---- Settled records ------------------------------------------------- */
-
-tide_val tide_settled_new(bool rejected, tide_val value) {
-    settled *s = obj_alloc(sizeof(settled), TIDE_T_SETTLED, NULL);
-    if (!s) {
-        tide_release(value);
-        return oom();
-    }
-    s->rejected = rejected;
-    s->value = value;
-    return mkobj(s, TIDE_T_SETTLED);
-}
-
-bool tide_settled_rejected(tide_val v) {
-    return v.tag == TIDE_T_SETTLED && ((settled *)v.u.o)->rejected;
-}
-
-tide_val tide_settled_value(tide_val v) {
-    return v.tag == TIDE_T_SETTLED ? ((settled *)v.u.o)->value : tide_undefined();
-}
-
-/* ---- Iterator results ------------------------------------------------- */
+/* ---- Iterator results and settled records ---------------------------- */
 
 /* Iterator results are made and dropped once per step of every loop: a
  * per-thread free list keeps steady iteration off malloc. */
 static TIDE__TLS struct {
-    iter_result *free;
+    pair *free;
     size_t n;
-} results;
+} pairs;
 
-static void iter_result_free(iter_result *r) {
-    if (results.n < 256) {
-        r->value.u.p = results.free;
-        results.free = r;
-        results.n++;
+static void pair_free(pair *r) {
+    if (pairs.n < 256) {
+        r->value.u.p = pairs.free;
+        pairs.free = r;
+        pairs.n++;
     } else {
         tide__free(r);
     }
 }
 
 void tide__val_pools_drain(void) {
-    while (results.free) {
-        iter_result *r = results.free;
-        results.free = r->value.u.p;
+    while (pairs.free) {
+        pair *r = pairs.free;
+        pairs.free = r->value.u.p;
         tide__free(r);
     }
-    results.n = 0;
+    pairs.n = 0;
 }
 
-tide_val tide_iter_result(tide_val value, bool done) {
-    iter_result *r = results.free;
+static tide_val pair_new(tide_type t, bool flag, tide_val value) {
+    pair *r = pairs.free;
     if (r && !tide__alloc_should_fail()) {
-        results.free = r->value.u.p;
-        results.n--;
-        r->hdr = (tide_obj){1, TIDE_T_ITER_RESULT, 0, NULL};
+        pairs.free = r->value.u.p;
+        pairs.n--;
+        r->hdr = (tide_obj){1, (uint16_t)t, 0, NULL};
     } else {
-        r = obj_alloc(sizeof(iter_result), TIDE_T_ITER_RESULT, NULL);
+        r = obj_alloc(sizeof(pair), t, NULL);
     }
     if (!r) {
         tide_release(value);
         return oom();
     }
-    r->done = done;
+    r->flag = flag;
     r->value = value;
-    return mkobj(r, TIDE_T_ITER_RESULT);
+    return mkobj(r, t);
 }
 
-tide_val tide_iter_result_value(tide_val r) {
-    return r.tag == TIDE_T_ITER_RESULT ? ((iter_result *)r.u.o)->value : tide_undefined();
+static bool pair_flag(tide_val v, tide_type t) { return v.tag == t && ((pair *)v.u.o)->flag; }
+
+static tide_val pair_value(tide_val v, tide_type t) {
+    return v.tag == t ? ((pair *)v.u.o)->value : tide_undefined();
 }
 
-bool tide_iter_result_done(tide_val r) {
-    return r.tag == TIDE_T_ITER_RESULT && ((iter_result *)r.u.o)->done;
+tide_val tide_settled_new(bool rejected, tide_val value) {
+    return pair_new(TIDE_T_SETTLED, rejected, value);
 }
+bool tide_settled_rejected(tide_val v) { return pair_flag(v, TIDE_T_SETTLED); }
+tide_val tide_settled_value(tide_val v) { return pair_value(v, TIDE_T_SETTLED); }
+
+tide_val tide_iter_result(tide_val value, bool done) {
+    return pair_new(TIDE_T_ITER_RESULT, done, value);
+}
+tide_val tide_iter_result_value(tide_val r) { return pair_value(r, TIDE_T_ITER_RESULT); }
+bool tide_iter_result_done(tide_val r) { return pair_flag(r, TIDE_T_ITER_RESULT); }
 
 /* ---- User objects ---------------------------------------------------- */
 
