@@ -7,6 +7,7 @@
  *   tide/loop.h     the event loop, microtasks, timers, immediates
  *   tide/promise.h  promises, combinators, timers as promises
  *   tide/task.h     async functions, await, tide_run
+ *   tide/signal.h   cancellation: abort signals, deadlines
  *   tide/gen.h      generators, the iterator protocol, for-of
  *   tide/agen.h     async generators, the async-iterator protocol, yield*
  *   tide/iter.h     for await, async-from-sync, collecting
@@ -24,6 +25,7 @@ extern "C" {
 #include "tide/loop.h"
 #include "tide/promise.h"
 #include "tide/task.h"
+#include "tide/signal.h"
 #include "tide/gen.h"
 #include "tide/agen.h"
 #include "tide/iter.h"

@@ -30,6 +30,7 @@
 #define TIDE_ITER_H
 
 #include "agen.h"
+#include "signal.h"
 
 /* GetIterator(iterable, async). iterable borrowed. Returns an async
  * iterator (owned) or a TIDE_ETYPE error value. */
@@ -42,6 +43,10 @@ TIDE_EXTERN tide_val tide_async_from_sync(tide_val it);
 /* A promise of an array of everything the (async or sync) iterable yields;
  * rejects as the iteration does. iterable taken. */
 TIDE_EXTERN tide_val tide_async_iter_to_array(tide_val iterable);
+
+/* A step with a deadline: next(v) on it (borrowed; v taken), rejected with
+ * a TIDE_ETIMEDOUT error if it has not settled after ms (tide_timeout). */
+TIDE_EXTERN tide_val tide_async_iter_next_timeout(tide_val it, tide_val v, uint64_t ms);
 
 /* Promise.all / allSettled / race / any over any sync iterable (taken). */
 TIDE_EXTERN tide_val tide_promise_all_iter(tide_val iterable);

@@ -116,13 +116,6 @@ TIDE_EXTERN tide_val tide_promise_all_settled_array(tide_val array);
 TIDE_EXTERN tide_val tide_promise_race_array(tide_val array);
 TIDE_EXTERN tide_val tide_promise_any_array(tide_val array);
 
-/* ---- Timers as promises ------------------------------------------------ */
-
-/* setTimeout as a promise: fulfils with undefined after ms (0 means 1). */
-TIDE_EXTERN tide_val tide_sleep(uint64_t ms);
-/* setImmediate as a promise: fulfils in the loop's next check phase. */
-TIDE_EXTERN tide_val tide_immediate(void);
-
 /* ---- Unhandled rejections ---------------------------------------------- */
 
 /* Called at the end of a checkpoint for each promise rejected with no

@@ -67,6 +67,12 @@ static inline int tide_await(tide_val v, tide_val *out) {
     return rc;
 }
 
+/* setTimeout as a promise: fulfils with undefined after ms (0 means 1).
+ * Inside a task it is cut short by the task's signal (see signal.h). */
+TIDE_EXTERN tide_val tide_sleep(uint64_t ms);
+/* setImmediate as a promise: fulfils in the loop's next check phase. */
+TIDE_EXTERN tide_val tide_immediate(void);
+
 /* True when called from inside an async function (or generator body). */
 TIDE_EXTERN bool tide_in_task(void);
 

@@ -35,7 +35,10 @@ tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *out
  * from next() or its result end the loop without closing the iterator. */
 static bool take_result(tide__for_await *f, int rc, tide_val r, tide_val *var) {
     if (rc < 0) {
-        f->state = ENDED;
+        /* The task was cancelled: leave as a throw would, closing the
+         * iterator so that its clean-up runs. */
+        tide__task *t = tide__task_self();
+        f->state = t && tide__task_cancelled(t) ? THROWN : ENDED;
         set_error(f, rc, r);
         return false;
     }
@@ -69,9 +72,12 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
 void **tide__for_await_prep(tide__for_await *f, void **load) {
     tide__task *t = tide__task_self();
     if (f->state != IN_BODY || f->it.tag != TIDE_T_ASYNC_ITERATOR || !t || !t->from_drain ||
-        !tide__jobs_empty() || tide__stopped)
+        !tide__jobs_empty() || tide__stopped || tide__ticks + 2 >= tide__tick_limit)
         return NULL;
-    return tide__agen_next_prep((tide_gen *)f->it.u.o, load);
+    void **save = tide__agen_next_prep((tide_gen *)f->it.u.o, load);
+    if (save)
+        tide__ticks += 2; /* the yield's await and the result's reaction */
+    return save;
 }
 
 bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
@@ -103,7 +109,10 @@ static void close_iterator(tide__for_await *f) {
     if (!m->return_)
         return;
     tide_val r;
+    /* The close is clean-up: shielded from a cancellation it may be part of. */
+    bool shield = tide_task_shield(true);
     int rc = tide_await(tide_async_iter_return(f->it, tide_undefined()), &r);
+    tide_task_shield(shield);
     if (f->state == THROWN) {
         tide_release(r);
     } else if (rc < 0) {
@@ -159,6 +168,10 @@ static tide_val over(tide_val (*combine)(tide_val), tide_val iterable) {
     tide_val p = combine(arr);
     tide_release(arr);
     return p;
+}
+
+tide_val tide_async_iter_next_timeout(tide_val it, tide_val v, uint64_t ms) {
+    return tide_timeout(tide_async_iter_next(it, v), ms);
 }
 
 tide_val tide_promise_all_iter(tide_val it) { return over(tide_promise_all_array, it); }

@@ -7,6 +7,7 @@
  * two timers due in the same tick, exactly as in Node.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ TIDE__TLS tide_loop *tide__loop_cur;
 TIDE__TLS tide__jobq tide__jobs;
 TIDE__TLS bool tide__draining;
 TIDE__TLS bool tide__stopped;
+TIDE__TLS size_t tide__ticks, tide__tick_limit = SIZE_MAX;
 
 /* The stop flag lives in the loop; a thread-local copy serves hot paths. */
 static void set_stopped(tide_loop *l, bool v) {
@@ -73,20 +75,39 @@ int tide_queue_microtask(void (*fn)(void *), void *data) {
     return 0;
 }
 
+/* Past the budget the drain stops with jobs still queued: the idle handle
+ * keeps the loop from blocking, timers and I/O get their turn, and the next
+ * checkpoint goes on with the queue in the same order. */
 static void checkpoint(tide_loop *l) {
     if (tide__draining)
         return;
     tide__draining = true;
+    tide__ticks = 0;
     do {
         tide__job *j;
-        while (!l->stopped && (j = tide__job_pop()))
+        while (!l->stopped && (j = tide__job_pop())) {
             j->run(j);
+            if (++tide__ticks >= tide__tick_limit)
+                goto out;
+        }
         for (int i = 0; i < nhooks && !l->stopped && !l->freeing; i++)
             if (hooks[i].checkpoint_end)
                 hooks[i].checkpoint_end(l);
     } while (!l->stopped && !tide__jobs_empty());
+out:
     tide__draining = false;
+    tide__ticks = 0;
 }
+
+void tide_loop_set_budget(tide_loop *l, size_t n) {
+    if (!l)
+        return;
+    l->budget = n;
+    if (l == tide__loop_cur)
+        tide__tick_limit = n ? n : SIZE_MAX;
+}
+
+size_t tide_loop_get_budget(tide_loop *l) { return l ? l->budget : 0; }
 
 void tide_loop_checkpoint(tide_loop *l) {
     if (l && l == tide__loop_cur && !l->stopped)
@@ -147,6 +168,8 @@ int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
     }
     l->uv = uv;
     l->thread_key = thread_key();
+    l->budget = TIDE_DEFAULT_BUDGET;
+    tide__tick_limit = TIDE_DEFAULT_BUDGET;
     uv_idle_init(uv, &l->idle);
     uv_check_init(uv, &l->check);
     l->idle.data = l->check.data = l;
@@ -247,6 +270,7 @@ int tide_loop_free(tide_loop *l) {
         uv_loop_close(&l->own);
     tide__loop_cur = NULL;
     tide__stopped = false;
+    tide__tick_limit = SIZE_MAX;
     for (int i = 0; i < nhooks; i++)
         if (hooks[i].after_free)
             hooks[i].after_free();

@@ -35,6 +35,14 @@ extern TIDE__TLS tide__jobq tide__jobs;
 extern TIDE__TLS bool tide__draining;
 extern TIDE__TLS bool tide__stopped; /* the loop of this thread was stopped */
 
+/* The fairness budget: microtasks run in the current checkpoint, and how
+ * many may run before macrotasks get a turn (SIZE_MAX: no limit). Fast paths
+ * that skip a queued job count the ticks they stand for, and stand down once
+ * the budget is spent, so that the loop can take its turn. */
+extern TIDE__TLS size_t tide__ticks, tide__tick_limit;
+
+static inline bool tide__budget_left(void) { return tide__ticks < tide__tick_limit; }
+
 static inline bool tide__jobs_empty(void) { return tide__jobs.head == NULL; }
 
 void tide__loop_wake(tide_loop *loop);
@@ -87,6 +95,9 @@ static inline tide_loop *tide__loop(void) { return tide__loop_cur; }
 int tide__timer_start(tide_timer *out, bool immediate, uint64_t ms,
                       uint64_t repeat, tide_timer_cb cb, tide_timer_cb drop,
                       void *data);
+
+/* A timer that does not keep the loop alive (AbortSignal.timeout's). */
+void tide__timer_unref(tide_timer t);
 
 /* Exit status bookkeeping used by tide_run: set by the unhandled-rejection
  * default handler. */

@@ -18,6 +18,7 @@ struct tide__timer {
     tide__timer *all;  /* every record, for teardown */
     bool immediate;
     bool queued;       /* an immediate waiting for the check phase */
+    bool unref;        /* does not keep the loop alive */
 };
 
 struct tide_loop {
@@ -31,6 +32,7 @@ struct tide_loop {
     tide__timer *imm_head, *imm_tail;
     size_t imm_pending;
     size_t closing; /* handles whose close callback has not run yet */
+    size_t budget;  /* microtasks per checkpoint before macrotasks get a turn */
 };
 
 void tide__timers_free(tide_loop *l);

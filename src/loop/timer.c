@@ -66,6 +66,8 @@ int tide__timer_start(tide_timer *out, bool immediate, uint64_t ms,
         l->imm_pending++;
         tide__loop_idle_update(l);
     } else {
+        uv_ref((uv_handle_t *)&t->h); /* a recycled record may have been unref'd */
+        t->unref = false;
         uv_timer_start(&t->h, on_timer, ms ? ms : 1, repeat);
     }
     if (out) {
@@ -82,6 +84,14 @@ int tide_timer_start(tide_timer *out, uint64_t ms, uint64_t repeat_ms,
 
 int tide_immediate_start(tide_timer *out, tide_timer_cb cb, void *data) {
     return tide__timer_start(out, true, 0, 0, cb, NULL, data);
+}
+
+void tide__timer_unref(tide_timer h) {
+    tide__timer *t = h.rec;
+    if (t && t->gen == h.gen && t->cb && !t->immediate) {
+        uv_unref((uv_handle_t *)&t->h);
+        t->unref = true;
+    }
 }
 
 int tide_timer_stop(tide_timer h) {

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 
+#include "task/signal.h"
 #include "task/task.h"
 #include "val/val_internal.h"
 
@@ -45,6 +46,7 @@ static void task_discard(tide__job *j);
 /* Takes the awaited promise's outcome into t, ready to resume it. */
 static void await_take(tide__task *t) {
     tide__promise *src = t->await.src;
+    tide__sig_unwait(t);
     tide_val r = tide__load(&src->result);
     t->status = src->state == TIDE_REJECTED ? tide_reason_code(r) : 0;
     t->value = tide_retain(r);
@@ -69,7 +71,9 @@ static void await_fire(tide__job *j) {
 static tide__coro *suspend_target(tide__task *t) {
     tide__coro *to = t->coro->resumer;
     tide__job *j;
-    if (t->from_drain && !tide__stopped && (j = tide__job_peek()) && j->run == await_fire) {
+    if (t->from_drain && !tide__stopped && tide__budget_left() && (j = tide__job_peek()) &&
+        j->run == await_fire) {
+        tide__ticks++; /* the job the loop would have run */
         tide__task *u = (tide__task *)tide__job_pop();
         await_take(u);
         u->coro->resumer = to;
@@ -91,14 +95,16 @@ static void value_fire(tide__job *j) {
     resume_as(t, 0, v, true);
 }
 
-/* Whether the task's continuation would be the very next job anyway. */
+/* Whether the task's continuation would be the very next job anyway (and
+ * the budget allows one more tick, which the caller then counts). */
 static inline bool next_in_line(const tide__task *t) {
-    return t->from_drain && tide__jobs_empty() && !tide__stopped;
+    return t->from_drain && tide__jobs_empty() && !tide__stopped && tide__budget_left();
 }
 
 /* A settled promise's outcome, taken without a tick (the caller checked
  * that nothing could run in between). */
 static inline int take_settled(tide__promise *p, tide_val v, tide_val *out) {
+    tide__ticks++;
     tide_val r = tide__load(&p->result);
     int status = p->state == TIDE_REJECTED ? tide_reason_code(r) : 0;
     p->handled = true;
@@ -117,10 +123,18 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
         *rc = TIDE_ENOTASK;
         return false;
     }
+    if (tide__task_cancelled(t)) {
+        /* Cancelled: every wait ends at once, so the clean-up runs through. */
+        tide_release(v);
+        *out = tide_retain(t->sig->reason);
+        *rc = tide__sig_status(t->sig);
+        return false;
+    }
     if (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then)
         v = tide_promise_resolved(v); /* a thenable: adopt it first (a tick more) */
     if (v.tag != TIDE_T_PROMISE) {
         if (next_in_line(t)) {
+            tide__ticks++;
             *out = v;
             *rc = 0;
             return false;
@@ -144,6 +158,8 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
     t->awaiting = v;
     t->await.job.run = await_fire;
     tide__promise_react(p, &t->await);
+    if (t->sig && !t->shielded && p->state == TIDE_PENDING)
+        tide__sig_wait(t->sig, t);
     return true;
 }
 
@@ -183,7 +199,7 @@ int tide__await_begin(tide_val v, tide_val *out, void ***save, void **load) {
     tide__task *t;
     if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && (t = c->user) && next_in_line(t), 1)) {
         tide__promise *p = tide__promise_of(v);
-        if (p->state != TIDE_PENDING && p->loop == tide__loop_cur) {
+        if (p->state != TIDE_PENDING && p->loop == tide__loop_cur && !tide__task_cancelled(t)) {
             *save = NULL;
             return take_settled(p, v, out);
         }
@@ -203,11 +219,14 @@ int tide__await_finish(tide_val *out) {
 typedef struct start_args {
     void (*body)(tide__task *t, void *ctx);
     void *ctx;
+    tide_val signal; /* borrowed */
 } start_args;
 
 static void task_entry(void *arg) {
     start_args *sa = arg;
     tide__task t = {0};
+    t.signal = tide_retain(sa->signal);
+    t.sig = tide__sig_of(t.signal);
     t.coro = tide__coro_cur;
     t.coro->user = &t;
     t.await.job.run = await_fire;
@@ -217,6 +236,8 @@ static void task_entry(void *arg) {
         live->prev = &t;
     live = &t;
     sa->body(&t, sa->ctx);
+    tide__sig_unwait(&t);
+    tide_release(t.signal);
     if (t.prev)
         t.prev->next = t.next;
     else
@@ -226,8 +247,9 @@ static void task_entry(void *arg) {
     t.coro->user = NULL;
 }
 
-int tide__task_start(const char *name, void (*body)(tide__task *, void *), void *ctx) {
-    start_args sa = {body, ctx};
+int tide__task_start_signal(const char *name, void (*body)(tide__task *, void *), void *ctx,
+                            tide_val signal) {
+    start_args sa = {body, ctx, signal};
     tide__coro *c = tide__coro_new(task_entry, &sa, name);
     if (!c)
         return TIDE_ENOMEM;
@@ -235,6 +257,25 @@ int tide__task_start(const char *name, void (*body)(tide__task *, void *), void 
     c->resumer = self;
     tide__coro_switch(self, c);
     return 0;
+}
+
+int tide__task_start(const char *name, void (*body)(tide__task *, void *), void *ctx) {
+    tide__task *parent = tide__task_self();
+    return tide__task_start_signal(name, body, ctx, parent ? parent->signal : tide_undefined());
+}
+
+tide_val tide_task_signal(void) {
+    tide__task *t = tide__task_self();
+    return t ? t->signal : tide_undefined();
+}
+
+bool tide_task_shield(bool on) {
+    tide__task *t = tide__task_self();
+    if (!t)
+        return false;
+    bool was = t->shielded;
+    t->shielded = on;
+    return was;
 }
 
 /* ---- Async functions ------------------------------------------------- */
@@ -263,14 +304,17 @@ static void async_body(tide__task *t, void *ctx) {
     tide_release(promise);
 }
 
-tide_val tide_async_named(const char *name, tide_async_fn fn, void *arg) {
+static tide_val start_async(const char *name, tide_async_fn fn, void *arg, const tide_val *signal) {
     if (!fn)
         return tide_promise_rejected(tide_error_new(TIDE_EINVAL, "tide_async: NULL function"));
     tide_val p = tide_promise_new();
     if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL)
         return p;
     async_args a = {fn, arg, tide_retain(p)};
-    if (tide__task_start(name ? name : "async", async_body, &a) != 0) {
+    name = name ? name : "async";
+    int rc = signal ? tide__task_start_signal(name, async_body, &a, *signal)
+                    : tide__task_start(name, async_body, &a);
+    if (rc != 0) {
         tide_release(p); /* the task's reference */
         tide__promise_settle(tide__promise_of(p), true,
                              tide_error_new(TIDE_ENOMEM, "no memory for a coroutine stack"));
@@ -278,11 +322,36 @@ tide_val tide_async_named(const char *name, tide_async_fn fn, void *arg) {
     return p;
 }
 
+tide_val tide_async_named(const char *name, tide_async_fn fn, void *arg) {
+    return start_async(name, fn, arg, NULL);
+}
+
+tide_val tide_async_signal_named(const char *name, tide_async_fn fn, void *arg, tide_val signal) {
+    if (!tide_is_undefined(signal) && !tide__sig_of(signal))
+        return tide_promise_rejected(tide_error_new(TIDE_EINVAL, "tide_async_signal: not a signal"));
+    return start_async(name, fn, arg, &signal);
+}
+
 static void cancel_fire(tide__job *j) {
     tide__task *t = (tide__task *)j;
     tide_val v = t->value;
     t->await.job.run = await_fire;
-    resume_as(t, TIDE_ECANCELED, v, true);
+    resume_as(t, t->status, v, true);
+}
+
+void tide__task_cancel_wait(tide__task *t, int status, tide_val reason) {
+    /* Only an await on a pending promise can be taken back; a wait whose
+     * job is already queued ends as it would have. */
+    if (t->await.src || t->await.job.run != await_fire || t->awaiting.tag != TIDE_T_PROMISE ||
+        !tide__promise_unreact(tide__promise_of(t->awaiting), &t->await)) {
+        tide_release(reason);
+        return;
+    }
+    tide_clear(&t->awaiting);
+    t->value = reason;
+    t->status = status;
+    t->await.job.run = cancel_fire;
+    tide__job_push(&t->await.job);
 }
 
 /* A queued continuation dropped at loop teardown: the task is resumed with
@@ -292,6 +361,7 @@ static void task_discard(tide__job *j) {
     tide_val why = t->await.job.run == cancel_fire
                        ? t->value
                        : tide_error_new(TIDE_ECANCELED, "the loop was freed while this await was pending");
+    tide__sig_unwait(t);
     tide__reaction_done(&t->await);
     tide_clear(&t->awaiting);
     t->await.job.run = await_fire;
@@ -307,16 +377,12 @@ static bool cancel_parked(tide_loop *loop) {
     bool any = false;
     (void)loop;
     for (tide__task *t = live; t; t = t->next) {
-        if (t->awaiting.tag != TIDE_T_PROMISE || t->await.src)
+        if (t->awaiting.tag != TIDE_T_PROMISE || t->await.src ||
+            tide_promise_state(t->awaiting) != TIDE_PENDING)
             continue;
-        tide__promise *p = tide__promise_of(t->awaiting);
-        if (p->state != TIDE_PENDING || !tide__promise_unreact(p, &t->await))
-            continue;
-        tide_clear(&t->awaiting);
-        t->value = tide_error_new(TIDE_ECANCELED, "the loop ended while this await was pending");
-        t->status = TIDE_ECANCELED;
-        t->await.job.run = cancel_fire;
-        tide__job_push(&t->await.job);
+        tide__sig_unwait(t);
+        tide__task_cancel_wait(t, TIDE_ECANCELED,
+                               tide_error_new(TIDE_ECANCELED, "the loop ended while this await was pending"));
         any = true;
     }
     return any;

@@ -9,6 +9,20 @@
 #include "tide/task.h"
 
 typedef struct tide__task tide__task;
+typedef struct tide__listener tide__listener;
+
+/* An abort signal's data (signal.c). */
+typedef struct tide__sig {
+    bool aborted;
+    tide_val reason;
+    tide__listener *head, *tail; /* abort listeners, in the order added */
+    tide__task *waiters;         /* tasks suspended at an await under it */
+    tide_loop *loop;
+    tide_timer timer;            /* a timeout signal's */
+    tide_val *inputs;            /* an any() signal's, held */
+    size_t ninputs;
+} tide__sig;
+
 struct tide__task {
     tide__reaction await; /* first: the await reaction; fires the resume */
     tide__coro *coro;
@@ -16,7 +30,12 @@ struct tide__task {
     int status;           /* what the suspension point returns ... */
     tide_val value;       /* ... and its value */
     bool from_drain;      /* resumed by the microtask loop itself */
-    tide__task *prev, *next; /* live tasks of the thread */
+    bool shielded;        /* waits ignore the signal (tide_task_shield) */
+    tide_val signal;      /* the task's abort signal (held), or undefined */
+    tide__sig *sig;       /* its data, or NULL */
+    tide__sig *wsig;      /* the signal it waits under while suspended, or NULL */
+    tide__task *wprev, *wnext; /* in wsig's waiters */
+    tide__task *prev, *next;   /* live tasks of the thread */
 };
 
 /* The running task, or NULL on the main stack. */
@@ -40,5 +59,15 @@ void tide__task_resume(tide__task *t, int status, tide_val value);
  * suspends. Returns 0 or TIDE_ENOMEM (nothing ran). */
 int tide__task_start(const char *name, void (*body)(tide__task *t, void *ctx),
                      void *ctx);
+
+/* The same with the new task's signal given (borrowed; undefined: none)
+ * rather than inherited from the running task. */
+int tide__task_start_signal(const char *name, void (*body)(tide__task *t, void *ctx),
+                            void *ctx, tide_val signal);
+
+/* Whether t's waits are cut short now: its signal aborted, not shielded. */
+static inline bool tide__task_cancelled(const tide__task *t) {
+    return t->sig && !t->shielded && t->sig->aborted;
+}
 
 #endif
