@@ -124,7 +124,10 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
         return false;
     }
     if (tide__task_cancelled(t)) {
-        /* Cancelled: every wait ends at once, so the clean-up runs through. */
+        /* Cancelled: every wait ends at once, so the clean-up runs through.
+         * What was awaited counts as handled, as an await makes it. */
+        if (v.tag == TIDE_T_PROMISE)
+            tide__promise_of(v)->handled = true;
         tide_release(v);
         *out = tide_retain(t->sig->reason);
         *rc = tide__sig_status(t->sig);
