@@ -261,9 +261,10 @@ TIDE_EXTERN const tide_class *tide_object_class(tide_val v);
 
 /* ---- Memory ---------------------------------------------------------- */
 
-/* Every allocation tide makes goes through these hooks (libuv's own do not
- * yet). Pass NULLs to restore malloc/realloc/free. Set before creating any
- * loop: memory allocated with one set must not be freed with another. */
+/* Every allocation tide makes goes through these hooks, and so do libuv's
+ * once tide has made a loop of its own (tide_run, tide_loop_new(&l, NULL)).
+ * Pass NULLs to restore malloc/realloc/free. Set before creating any loop:
+ * memory allocated with one set must not be freed with another. */
 typedef struct tide_allocator {
     void *(*malloc)(size_t);
     void *(*realloc)(void *, size_t);
@@ -272,7 +273,8 @@ typedef struct tide_allocator {
 TIDE_EXTERN void tide_set_allocator(const tide_allocator *a);
 
 /* Fault injection for tests: after n more successful allocations, every
- * allocation fails until this is called again with n < 0 (off). */
+ * allocation tide makes fails until this is called again with n < 0 (off).
+ * libuv's allocations are left alone: libuv aborts on some failures. */
 TIDE_EXTERN void tide_alloc_fail_after(long n);
 /* How many allocations have failed by injection since the last call to
  * tide_alloc_fail_after. */

@@ -150,9 +150,22 @@ static void on_check(uv_check_t *h) {
 
 static unsigned long thread_key(void) { return (unsigned long)pthread_self(); }
 
+/* libuv's own allocations go through tide's hooks too, so that a custom
+ * allocator sees them — but not through fault injection: libuv aborts the
+ * process on some allocation failures rather than report them. Done before
+ * the first loop tide makes; a program embedding tide in a loop it made
+ * itself keeps libuv's allocator (replacing it then would mix two heaps). */
+static pthread_once_t uv_alloc_once = PTHREAD_ONCE_INIT;
+
+static void use_tide_allocator(void) {
+    uv_replace_allocator(tide__malloc_raw, tide__realloc_raw, tide__calloc_raw, tide__free);
+}
+
 int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
     if (!out)
         return TIDE_EINVAL;
+    if (!uv)
+        pthread_once(&uv_alloc_once, use_tide_allocator);
     *out = NULL;
     if (tide__loop_cur)
         return TIDE_EBUSY;
@@ -160,9 +173,10 @@ int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
     if (!l)
         return TIDE_ENOMEM;
     if (!uv) {
-        if (uv_loop_init(&l->own) != 0) {
+        int rc = uv_loop_init(&l->own);
+        if (rc != 0) {
             tide__free(l);
-            return TIDE_EIO;
+            return rc == UV_ENOMEM ? TIDE_ENOMEM : TIDE_EIO;
         }
         uv = &l->own;
     }

@@ -63,3 +63,17 @@ void *tide__realloc(void *p, size_t n) {
 }
 
 void tide__free(void *p) { hooks.free(p); }
+
+void *tide__malloc_raw(size_t n) { return hooks.malloc(n ? n : 1); }
+
+void *tide__calloc_raw(size_t n, size_t size) {
+    if (size && n > (size_t)-1 / size)
+        return NULL;
+    size_t total = n * size;
+    void *p = hooks.malloc(total ? total : 1);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *tide__realloc_raw(void *p, size_t n) { return hooks.realloc(p, n ? n : 1); }

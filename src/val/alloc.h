@@ -10,6 +10,13 @@ void *tide__calloc(size_t n, size_t size);
 void *tide__realloc(void *p, size_t n);
 void tide__free(void *p);
 
+/* The hooks alone, without fault injection: for libuv, which aborts the
+ * process on some allocation failures (uv__io_start growing its watcher
+ * array) instead of reporting them. */
+void *tide__malloc_raw(size_t n);
+void *tide__calloc_raw(size_t n, size_t size);
+void *tide__realloc_raw(void *p, size_t n);
+
 /* Counts one allocation for fault injection: true when it must fail. For
  * resources that are not malloc'd (coroutine stacks) so that injection
  * reaches them too. */
