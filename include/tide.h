@@ -11,6 +11,7 @@
  *   tide/gen.h      generators, the iterator protocol, for-of
  *   tide/agen.h     async generators, the async-iterator protocol, yield*
  *   tide/iter.h     for await, async-from-sync, collecting
+ *   tide/io.h       I/O as promises and async iterables: intervals
  */
 #ifndef TIDE_H
 #define TIDE_H
@@ -29,6 +30,7 @@ extern "C" {
 #include "tide/gen.h"
 #include "tide/agen.h"
 #include "tide/iter.h"
+#include "tide/io.h"
 
 #define TIDE_VERSION_MAJOR 0
 #define TIDE_VERSION_MINOR 1
