@@ -5,10 +5,10 @@
  *
  * The first `guard_budget` stacks of the process are single mappings with a
  * PROT_NONE page below (two kernel mappings each). Beyond the budget, stacks
- * come from slabs of SLAB_SLOTS slots in one mapping, with one guard page
+ * come from slabs of SLAB_SLOTS (256) slots in one mapping, with one guard page
  * below slot 0:
  *
- *     [guard][slot 0][slot 1] ... [slot 63]       addresses grow right
+ *     [guard][slot 0][slot 1] ... [slot 255]      addresses grow right
  *
  * A stack grows down into the slot below it, so the canary of slot k lives in
  * the top 64 bytes of slot k-1 — a page that slot k-1's control block touches
@@ -35,7 +35,7 @@
 #endif
 
 #define PAGE 4096u
-#define SLAB_SLOTS 64u
+#define SLAB_SLOTS 256u
 #define CANARY_ZONE 64u /* top of each slot: the canary of the slot above */
 
 struct tide__slab {

@@ -1,0 +1,57 @@
+/* bench gen — a sync generator yielding 0..N-1 to a for-of loop.
+ *
+ *   function* g(n) { for (let i = 0; i < n; i++) yield i }
+ *   for (const x of g(n)) s += x
+ *
+ * Per item: two coroutine switches (into the generator and back), each done
+ * inline in the frame that loops (tide/switch.h says why), and the
+ * bookkeeping calls around them. No promise, no loop: a sync generator needs
+ * no event loop at all, so this runs straight from main(). Twins: gen.js,
+ * gen.py.
+ */
+#include <tide.h>
+
+#include "bench.h"
+
+static int count(tide_gen *g, void *arg, tide_val *out) {
+    long n = *(const long *)arg;
+    for (long i = 0; i < n; i++) {
+        int rc = tide_yield(g, tide_int(i), out);
+        if (rc != 0)
+            return rc;
+    }
+    *out = tide_undefined();
+    return 0;
+}
+
+static int sum_gen(long n, int64_t *sum, tide_val *err) {
+    int64_t s = 0;
+    int rc = 0;
+    tide_val x;
+    tide_for_of (x, tide_generator(count, &n), &rc, err) {
+        s += tide_get_int(x);
+        tide_release(x);
+    }
+    *sum = s;
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    bench_args args = bench_parse(argc, argv, 10000000, 1000000);
+    int64_t sum;
+    tide_val err;
+    int rc;
+    if (args.warmup > 0) {
+        if ((rc = sum_gen(args.warmup, &sum, &err)) < 0)
+            return fprintf(stderr, "gen: %s\n", tide_strerror(rc)), 1;
+        bench_check("gen", "warm-up sum", sum, bench_triangle(args.warmup));
+    }
+    uint64_t t0 = bench_now_ns();
+    rc = sum_gen(args.n, &sum, &err);
+    uint64_t t1 = bench_now_ns();
+    if (rc < 0)
+        return fprintf(stderr, "gen: %s\n", tide_strerror(rc)), 1;
+    bench_check("gen", "sum", sum, bench_triangle(args.n));
+    bench_report("gen", "ns/item", (double)(t1 - t0) / (double)args.n, args.n, sum, NULL);
+    return 0;
+}

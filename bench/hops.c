@@ -1,0 +1,90 @@
+/* bench hops — 100,000 async functions, each awaiting 10 immediates
+ * (setImmediate as a promise), all awaited together with Promise.all.
+ *
+ *   const hop = () => new Promise(r => setImmediate(r))
+ *   async function w() { for (let k = 0; k < 10; k++) await hop() }
+ *   await Promise.all(Array.from({length: 100000}, w))
+ *
+ * Per hop: an immediate queued and fired by libuv's check phase, a promise
+ * settled, the task resumed from the microtask queue (a switch to its stack
+ * and back). With 100,000 tasks alive, each one's stack is a different page
+ * in a different 64 KiB slot, so every resume touches memory the caches and
+ * the TLB lost since the task's last turn; and each stack's first touch is a
+ * page fault. Stacks beyond the pool (pool_max free stacks kept, 1,024 by
+ * default) are unmapped when their task ends, so every timed pass starts
+ * cold. BENCH_POOL_MAX=N in the environment sets pool_max, to see how much
+ * of the figure is those faults (the row itself uses the default).
+ *
+ * N is the number of tasks; the unit is per hop (N * 10 hops). Twin: hops.js.
+ */
+#include <tide.h>
+
+#include "bench.h"
+
+#define HOPS 10
+
+static int worker(void *arg, tide_val *out) {
+    (void)arg;
+    int64_t k;
+    for (k = 0; k < HOPS; k++) {
+        tide_val v;
+        int rc = tide_await(tide_immediate(), &v);
+        if (rc < 0)
+            return *out = v, rc;
+    }
+    *out = tide_int(k); /* each task fulfils with its hop count: the check */
+    return 0;
+}
+
+static int run_hops(long tasks, int64_t *sum, tide_val *err) {
+    tide_val *ps = malloc((size_t)tasks * sizeof *ps);
+    if (!ps)
+        return *err = tide_error_new(TIDE_ENOMEM, NULL), TIDE_ENOMEM;
+    for (long i = 0; i < tasks; i++)
+        ps[i] = tide_async(worker, NULL);
+    tide_val all;
+    int rc = tide_await(tide_promise_all(ps, (size_t)tasks), &all); /* takes the promises */
+    free(ps);
+    if (rc < 0)
+        return *err = all, rc;
+    int64_t s = 0;
+    for (size_t i = 0; i < tide_array_len(all); i++)
+        s += tide_get_int(tide_array_get(all, i));
+    tide_release(all);
+    *sum = s;
+    return 0;
+}
+
+static bench_args args;
+
+static int main_async(void *arg, tide_val *out) {
+    (void)arg;
+    int64_t sum;
+    int rc;
+    if (args.warmup > 0) {
+        if ((rc = run_hops(args.warmup, &sum, out)) < 0)
+            return rc;
+        bench_check("hops", "warm-up sum", sum, (int64_t)args.warmup * HOPS);
+    }
+    uint64_t t0 = bench_now_ns();
+    rc = run_hops(args.n, &sum, out);
+    uint64_t t1 = bench_now_ns();
+    if (rc < 0)
+        return rc;
+    bench_check("hops", "sum", sum, (int64_t)args.n * HOPS);
+    tide_coro_config c;
+    tide_coro_get_config(&c);
+    bench_report("hops", "ns/hop", (double)(t1 - t0) / (double)(args.n * HOPS), args.n, sum,
+                 "\"pool_max\": %zu", c.pool_max);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    args = bench_parse(argc, argv, 100000, 10000);
+    const char *pool = getenv("BENCH_POOL_MAX");
+    if (pool && *pool) {
+        tide_coro_config c = {.pool_max = strtoul(pool, NULL, 10)};
+        tide_coro_set_config(&c);
+    }
+    return tide_run(main_async, NULL);
+}
