@@ -179,6 +179,14 @@ test: deps
 	echo; echo "=== other context switches (tests/cross/run) ==="; \
 	if ./tests/cross/run; then passed=$$((passed + 1)); summary+=("cross: passed"); \
 	else failed=$$((failed + 1)); summary+=("cross: FAILED"); fi; \
+	echo; echo "=== differential suite against Node (tests/diff/run) ==="; \
+	if [ $$normal_built -eq 1 ]; then \
+	  if ./tests/diff/run --count 2000 --seed 1 --interp $(BUILD_DIR)/tests/diff/interp; then \
+	    passed=$$((passed + 1)); summary+=("diff: passed"); \
+	  else failed=$$((failed + 1)); summary+=("diff: FAILED"); fi; \
+	else \
+	  echo "skipped: $(BUILD_DIR) did not build"; \
+	fi; \
 	echo; echo "=== summary ==="; \
 	for s in "$${summary[@]}"; do echo "  $$s"; done; \
 	echo "$$passed passed, $$failed failed"; \
@@ -190,3 +198,49 @@ test-clang: deps
 	CC=clang cmake -S . -B $(CLANG_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	$(CMAKE_BUILD) $(CLANG_DIR) --parallel $(JOBS)
 	cd $(CLANG_DIR) && ctest --output-on-failure -j $(CTEST_JOBS)
+
+# ---------------------------------------------------------------------------
+# bench: tide beside Node and Python on the same workloads (bench/run says
+# how they are run and what each prints). The library and the programs are
+# built Release at -O2 in a directory of their own, without tests or
+# examples; bench/run builds nothing. The figures are reported, never
+# asserted — only each program's own result check can fail a run — and
+# `make test` runs none of this: timing on a shared machine is not a test.
+#
+#   make bench             the table, then the same as JSON lines (kept in
+#                          build-bench/bench.json)
+#   make bench-callgrind   instructions per item of the micro workloads under
+#                          callgrind: stable under noise, for comparing commits
+BENCH_DIR := build-bench
+
+.PHONY: bench bench-build bench-callgrind
+
+bench-build: deps
+	CC="$(CC)" cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release \
+	  "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" -DTIDE_BUILD_TESTS=OFF -DTIDE_BUILD_EXAMPLES=OFF
+	$(CMAKE_BUILD) $(BENCH_DIR) --parallel $(JOBS) --target tide_bench
+
+# The JSON is printed even when a program failed (its row says so); the exit
+# status is bench/run's.
+bench: bench-build
+	@rm -f $(BENCH_DIR)/bench.json; \
+	./bench/run --build $(BENCH_DIR) --save $(BENCH_DIR)/bench.json; rc=$$?; \
+	if [ -f $(BENCH_DIR)/bench.json ]; then \
+	  echo; echo "JSON (also in $(BENCH_DIR)/bench.json):"; cat $(BENCH_DIR)/bench.json; \
+	fi; \
+	exit $$rc
+
+bench-callgrind: bench-build
+	./bench/run --build $(BENCH_DIR) --callgrind
+
+# ---------------------------------------------------------------------------
+# test-long: the differential suite against Node at length, 100,000 random
+# scenarios from a seed taken from the clock (printed first: replay with
+# tests/diff/run --count 100000 --seed S). The regression scenarios in
+# tests/diff/regress/ run too; failures are shrunk and kept in
+# tests/diff/failures/.
+.PHONY: test-long
+
+test-long: build
+	@seed=$$(date +%s); echo "test-long: seed $$seed"; \
+	./tests/diff/run --count 100000 --seed $$seed --interp $(BUILD_DIR)/tests/diff/interp

@@ -11,6 +11,7 @@
 #include "gen/gen.h"
 #include "tide/agen.h"
 #include "val/alloc.h"
+#include "val/val_internal.h"
 
 enum { REQ_NEXT, REQ_RETURN, REQ_THROW };
 
@@ -366,7 +367,15 @@ void **tide__agen_next_prep(tide_gen *g, void **load) {
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done) {
     tide__coro_switch_end(tide__coro_cur);
     int rc;
-    if (g->direct_done) {
+    if (g->direct_done && g->done && !tide__jobs_empty()) {
+        /* The body ran to its end inside next() and queued jobs on the way:
+         * in JavaScript the loop's await is queued only when next() returns,
+         * behind those jobs. Hand back a settled promise to await instead. */
+        tide_val v = tide__take(&g->value);
+        *out = g->status < 0 ? tide_promise_rejected(v)
+                             : tide_promise_resolved(tide_iter_result(v, true));
+        rc = 0;
+    } else if (g->direct_done) {
         *out = g->value;
         *done = g->done;
         g->value = tide_undefined();

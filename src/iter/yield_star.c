@@ -52,10 +52,11 @@ static int forward_return(tide_val it, const tide_async_iter_methods *m, tide_va
     }
     if (!tide_iter_result_done(*inner))
         return 0; /* the delegate goes on: yield its value */
-    tide_val v = tide_retain(tide_iter_result_value(*inner));
+    /* Done: the value ends the outer generator as is, not awaited again
+     * (only the no-return-method branch above awaits). */
+    *out = tide_retain(tide_iter_result_value(*inner));
     tide_release(*inner);
-    rc = tide_await(v, out);
-    return rc < 0 ? rc : TIDE_RETURN;
+    return TIDE_RETURN;
 }
 
 static int delegate(tide_gen *g, tide_val it, const tide_async_iter_methods *m, tide_val *out) {
