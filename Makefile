@@ -103,7 +103,7 @@ install: build
 	cmake --install $(BUILD_DIR) --prefix "$(PREFIX)"
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(CLANG_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(CLANG_DIR) build-bench
 
 # ---------------------------------------------------------------------------
 # test: one shell script so that a failing stage does not stop the others;
