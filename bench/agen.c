@@ -41,22 +41,17 @@ static int sum_agen(long n, int64_t *sum, tide_val *err) {
 
 static bench_args args;
 
+static int64_t expect(long n) { return bench_triangle(n); }
+
 static int main_async(void *arg, tide_val *out) {
+    static const bench_work w = {"agen", sum_agen, expect, 1};
     (void)arg;
     int64_t sum;
-    int rc;
-    if (args.warmup > 0) {
-        if ((rc = sum_agen(args.warmup, &sum, out)) < 0)
-            return rc;
-        bench_check("agen", "warm-up sum", sum, bench_triangle(args.warmup));
-    }
-    uint64_t t0 = bench_now_ns();
-    rc = sum_agen(args.n, &sum, out);
-    uint64_t t1 = bench_now_ns();
+    double ns;
+    int rc = bench_measure(&w, args, &ns, &sum, out);
     if (rc < 0)
         return rc;
-    bench_check("agen", "sum", sum, bench_triangle(args.n));
-    bench_report("agen", "ns/item", (double)(t1 - t0) / (double)args.n, args.n, sum, NULL);
+    bench_report("agen", "ns/item", ns, args.n, sum, NULL);
     return 0;
 }
 

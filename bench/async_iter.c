@@ -53,22 +53,17 @@ static int sum_iter(long n, int64_t *sum, tide_val *err) {
 
 static bench_args args;
 
+static int64_t expect(long n) { return bench_triangle(n); }
+
 static int main_async(void *arg, tide_val *out) {
+    static const bench_work w = {"async_iter", sum_iter, expect, 1};
     (void)arg;
     int64_t sum;
-    int rc;
-    if (args.warmup > 0) {
-        if ((rc = sum_iter(args.warmup, &sum, out)) < 0)
-            return rc;
-        bench_check("async_iter", "warm-up sum", sum, bench_triangle(args.warmup));
-    }
-    uint64_t t0 = bench_now_ns();
-    rc = sum_iter(args.n, &sum, out);
-    uint64_t t1 = bench_now_ns();
+    double ns;
+    int rc = bench_measure(&w, args, &ns, &sum, out);
     if (rc < 0)
         return rc;
-    bench_check("async_iter", "sum", sum, bench_triangle(args.n));
-    bench_report("async_iter", "ns/item", (double)(t1 - t0) / (double)args.n, args.n, sum, NULL);
+    bench_report("async_iter", "ns/item", ns, args.n, sum, NULL);
     return 0;
 }
 

@@ -33,22 +33,17 @@ static int sum_await(long n, int64_t *sum, tide_val *err) {
 
 static bench_args args;
 
+static int64_t expect(long n) { return n; }
+
 static int main_async(void *arg, tide_val *out) {
+    static const bench_work w = {"await", sum_await, expect, 1};
     (void)arg;
     int64_t sum;
-    int rc;
-    if (args.warmup > 0) {
-        if ((rc = sum_await(args.warmup, &sum, out)) < 0)
-            return rc;
-        bench_check("await", "warm-up sum", sum, args.warmup);
-    }
-    uint64_t t0 = bench_now_ns();
-    rc = sum_await(args.n, &sum, out);
-    uint64_t t1 = bench_now_ns();
+    double ns;
+    int rc = bench_measure(&w, args, &ns, &sum, out);
     if (rc < 0)
         return rc;
-    bench_check("await", "sum", sum, args.n);
-    bench_report("await", "ns/await", (double)(t1 - t0) / (double)args.n, args.n, sum, NULL);
+    bench_report("await", "ns/await", ns, args.n, sum, NULL);
     return 0;
 }
 

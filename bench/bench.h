@@ -30,6 +30,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <tide.h>
+
 /* CLOCK_MONOTONIC: wall time that never jumps. Not CPU time: a benchmark
  * that waits (the loop idling in epoll) must be charged for the wait. */
 static inline uint64_t bench_now_ns(void) {
@@ -117,5 +119,36 @@ static inline void bench_check(const char *name, const char *what, int64_t got, 
 
 /* 0 + 1 + ... + (n - 1). */
 static inline int64_t bench_triangle(long n) { return (int64_t)n * (n - 1) / 2; }
+
+/* A workload: run(n, &sum, &err) does it n times and sums what it saw;
+ * expect(n) is the right sum; each of the n counts `units` of the row's unit
+ * (a task's 10 hops). */
+typedef struct bench_work {
+    const char *name;
+    int (*run)(long n, int64_t *sum, tide_val *err);
+    int64_t (*expect)(long n);
+    long units;
+} bench_work;
+
+/* The untimed warm-up pass, then the timed pass, each checked. Returns 0
+ * with the time per unit in *ns and the sum, or the workload's error code
+ * with the reason in *err. */
+static inline int bench_measure(const bench_work *w, bench_args a, double *ns, int64_t *sum,
+                                tide_val *err) {
+    int rc;
+    if (a.warmup > 0) {
+        if ((rc = w->run(a.warmup, sum, err)) < 0)
+            return rc;
+        bench_check(w->name, "warm-up sum", *sum, w->expect(a.warmup));
+    }
+    uint64_t t0 = bench_now_ns();
+    rc = w->run(a.n, sum, err);
+    uint64_t t1 = bench_now_ns();
+    if (rc < 0)
+        return rc;
+    bench_check(w->name, "sum", *sum, w->expect(a.n));
+    *ns = (double)(t1 - t0) / ((double)a.n * (double)w->units);
+    return 0;
+}
 
 #endif

@@ -36,22 +36,17 @@ static int sum_gen(long n, int64_t *sum, tide_val *err) {
     return rc;
 }
 
+static int64_t expect(long n) { return bench_triangle(n); }
+
 int main(int argc, char **argv) {
+    static const bench_work w = {"gen", sum_gen, expect, 1};
     bench_args args = bench_parse(argc, argv, 10000000, 1000000);
     int64_t sum;
+    double ns;
     tide_val err;
-    int rc;
-    if (args.warmup > 0) {
-        if ((rc = sum_gen(args.warmup, &sum, &err)) < 0)
-            return fprintf(stderr, "gen: %s\n", tide_strerror(rc)), 1;
-        bench_check("gen", "warm-up sum", sum, bench_triangle(args.warmup));
-    }
-    uint64_t t0 = bench_now_ns();
-    rc = sum_gen(args.n, &sum, &err);
-    uint64_t t1 = bench_now_ns();
+    int rc = bench_measure(&w, args, &ns, &sum, &err);
     if (rc < 0)
         return fprintf(stderr, "gen: %s\n", tide_strerror(rc)), 1;
-    bench_check("gen", "sum", sum, bench_triangle(args.n));
-    bench_report("gen", "ns/item", (double)(t1 - t0) / (double)args.n, args.n, sum, NULL);
+    bench_report("gen", "ns/item", ns, args.n, sum, NULL);
     return 0;
 }

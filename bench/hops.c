@@ -57,25 +57,19 @@ static int run_hops(long tasks, int64_t *sum, tide_val *err) {
 
 static bench_args args;
 
+static int64_t expect(long n) { return (int64_t)n * HOPS; }
+
 static int main_async(void *arg, tide_val *out) {
+    static const bench_work w = {"hops", run_hops, expect, HOPS};
     (void)arg;
     int64_t sum;
-    int rc;
-    if (args.warmup > 0) {
-        if ((rc = run_hops(args.warmup, &sum, out)) < 0)
-            return rc;
-        bench_check("hops", "warm-up sum", sum, (int64_t)args.warmup * HOPS);
-    }
-    uint64_t t0 = bench_now_ns();
-    rc = run_hops(args.n, &sum, out);
-    uint64_t t1 = bench_now_ns();
+    double ns;
+    int rc = bench_measure(&w, args, &ns, &sum, out);
     if (rc < 0)
         return rc;
-    bench_check("hops", "sum", sum, (int64_t)args.n * HOPS);
     tide_coro_config c;
     tide_coro_get_config(&c);
-    bench_report("hops", "ns/hop", (double)(t1 - t0) / (double)(args.n * HOPS), args.n, sum,
-                 "\"pool_max\": %zu", c.pool_max);
+    bench_report("hops", "ns/hop", ns, args.n, sum, "\"pool_max\": %zu", c.pool_max);
     return 0;
 }
 
