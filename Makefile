@@ -1,6 +1,6 @@
 # tide — the README's set-up commands, and a few more.
 #
-#   make demo                  install missing packages, build, run the demo
+#   make demo                  install missing packages, build, run the tour
 #   make test                  every test: normal build, ASan+UBSan build,
 #                              valgrind over the unit tests, the AArch64 and
 #                              ucontext switches; prints a summary
@@ -97,7 +97,7 @@ build: deps
 	$(CMAKE_BUILD) $(BUILD_DIR) --parallel $(JOBS)
 
 demo: build
-	./$(BUILD_DIR)/examples/demo
+	./$(BUILD_DIR)/examples/tour
 
 install: build
 	cmake --install $(BUILD_DIR) --prefix "$(PREFIX)"

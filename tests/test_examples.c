@@ -8,7 +8,7 @@ static char *run(const char *name, int *status) {
     snprintf(cmd, sizeof cmd, "%s/%s", TIDE_EXAMPLES_DIR, name);
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
-    static char out[8192];
+    static char out[65536];
     size_t n = fread(out, 1, sizeof out - 1, f);
     out[n] = '\0';
     *status = pclose(f);
@@ -35,8 +35,20 @@ static void demo(void **state) {
     assert_null(strstr(out, "for await: 25"));
 }
 
+/* The tour behind make demo: every seed, then the pipeline, exit 0. */
+static void tour(void **state) {
+    (void)state;
+    int st;
+    char *out = run("tour", &st);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_non_null(strstr(out, "== asyncSequence(start, end) (004_async_sequence)"));
+    assert_non_null(strstr(out, "20/20"));
+    assert_non_null(strstr(out, "That was tide."));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tour),
         cmocka_unit_test(await_anything),
         cmocka_unit_test(demo),
     };
