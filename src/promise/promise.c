@@ -16,6 +16,7 @@
 static TIDE__TLS struct {
     tide__promise *free_promises;
     tide__reaction *free_reactions;
+    tide__reaction *live;        /* pooled reactions in use: see break_cycles */
     size_t npromises, nreactions;
     tide__promise *oom;          /* immortal, rejected with TIDE_ENOMEM */
     tide_val *unhandled;         /* promises, in rejection order */
@@ -55,10 +56,19 @@ tide__reaction *tide__reaction_new(void) {
     }
     memset(r, 0, sizeof *r);
     r->job.discard = reaction_discard;
+    if ((r->lnext = ps.live))
+        ps.live->lprev = r;
+    ps.live = r;
     return r;
 }
 
 void tide__reaction_free(tide__reaction *r) {
+    if (r->lprev)
+        r->lprev->lnext = r->lnext;
+    else
+        ps.live = r->lnext;
+    if (r->lnext)
+        r->lnext->lprev = r->lprev;
     if (ps.nreactions < POOL_MAX) {
         r->job.next = (tide__job *)ps.free_reactions;
         ps.free_reactions = r;
@@ -178,6 +188,7 @@ void tide__promise_settle(tide__promise *p, bool rejected, tide_val v) {
         track_unhandled(p);
     while (r) {
         tide__reaction *next = (tide__reaction *)r->job.next;
+        r->on = NULL;
         p->hdr.rc++;
         r->src = p;
         tide__job_push(&r->job);
@@ -193,6 +204,7 @@ void tide__promise_react(tide__promise *p, tide__reaction *r) {
     p->handled = true;
     if (p->state == TIDE_PENDING) {
         r->job.next = NULL;
+        r->on = p;
         r->prev = p->tail;
         if (p->tail)
             p->tail->job.next = &r->job;
@@ -220,6 +232,7 @@ bool tide__promise_unreact(tide__promise *p, tide__reaction *r) {
         p->tail = r->prev;
     r->job.next = NULL;
     r->prev = NULL;
+    r->on = NULL;
     return true;
 }
 
@@ -557,6 +570,35 @@ static void free_pools(void) {
     ps.on_unhandled = NULL;
 }
 
+/* At teardown, promises that can never settle may still hold each other
+ * through their reactions (two promises resolved with each other; an
+ * adapter's continuation holding the iterator that holds the promise):
+ * refcounts cannot free a cycle. Every pooled reaction still waiting on a
+ * pending promise is taken off it first, then dropped, as if its promise had
+ * died — which releases what it held and lets the cycle fall apart. (Tasks'
+ * awaits are not pooled: the task layer cancels those.) */
+static bool break_cycles(void) {
+    size_t n = 0, cap = 0;
+    tide__reaction **waiting = NULL;
+    for (tide__reaction *r = ps.live; r; r = r->lnext) {
+        if (!r->on || !r->drop)
+            continue;
+        if (n == cap) {
+            tide__reaction **w = tide__realloc(waiting, (cap = cap ? cap * 2 : 64) * sizeof *w);
+            if (!w)
+                break;
+            waiting = w;
+        }
+        waiting[n++] = r;
+    }
+    for (size_t i = 0; i < n; i++)
+        tide__promise_unreact(waiting[i]->on, waiting[i]);
+    for (size_t i = 0; i < n; i++)
+        waiting[i]->drop(waiting[i]);
+    tide__free(waiting);
+    return n > 0;
+}
+
 /* Clears the list without reporting: a loop being freed reports nothing. */
 static bool before_free(tide_loop *loop) {
     (void)loop;
@@ -565,7 +607,7 @@ static bool before_free(tide_loop *loop) {
         tide_release(ps.unhandled[i]);
     }
     ps.nunhandled = 0;
-    return false;
+    return break_cycles();
 }
 
 __attribute__((constructor)) static void promise_hooks(void) {

@@ -23,6 +23,8 @@ typedef void (*tide__settle_fn)(void *ctx, size_t index, tide_state state, tide_
 struct tide__reaction {
     tide__job job; /* first member: a reaction is a job */
     tide__reaction *prev; /* in the pending promise's list (O(1) removal) */
+    tide__promise *on;    /* that pending promise, or NULL */
+    tide__reaction *lprev, *lnext; /* live pooled reactions of the thread */
     tide__promise *src;
     void (*drop)(tide__reaction *r);
     union {
