@@ -12,6 +12,8 @@
  *   tide/agen.h     async generators, the async-iterator protocol, yield*
  *   tide/iter.h     for await, async-from-sync, collecting
  *   tide/io.h       I/O as promises and async iterables: intervals
+ *   tide/tcp.h      TCP: connect, listen, connections as async iterables of chunks
+ *   tide/fetch.h    HTTP fetch (libcurl on the loop), responses, bodies as chunks, JSON
  */
 #ifndef TIDE_H
 #define TIDE_H
@@ -31,6 +33,8 @@ extern "C" {
 #include "tide/agen.h"
 #include "tide/iter.h"
 #include "tide/io.h"
+#include "tide/tcp.h"
+#include "tide/fetch.h"
 
 #define TIDE_VERSION_MAJOR 0
 #define TIDE_VERSION_MINOR 1

@@ -34,8 +34,9 @@ TIDE_EXTERN tide_val tide_abort_controller_new(void);
 TIDE_EXTERN tide_val tide_abort_controller_signal(tide_val c);
 
 /* abort(reason): aborts the signal with reason (taken; undefined gives a
- * TIDE_ECANCELED error "aborted"), calling its listeners in the order they
- * were added, then waking the tasks that wait under it. Returns 0,
+ * TIDE_ECANCELED error "aborted"), waking the tasks that wait under it (each
+ * resumes in a later job), then calling its listeners in the order they
+ * were added; a listener removed by an earlier one is not called. Returns 0,
  * TIDE_EALREADY (already aborted: the first reason stays, reason is
  * released), TIDE_EINVAL (not a controller), TIDE_ETHREAD. */
 TIDE_EXTERN int tide_abort_controller_abort(tide_val c, tide_val reason);
@@ -74,7 +75,9 @@ TIDE_EXTERN tide_val tide_async_signal_named(const char *name, tide_async_fn fn,
                                              tide_val signal);
 #define tide_async_signal(fn, arg, signal) tide_async_signal_named(#fn, (fn), (arg), (signal))
 
-/* The running task's signal (borrowed), or undefined. */
+/* The running task's signal (borrowed), or undefined — also while the task
+ * is shielded, so that waits started by a shielded clean-up are not cut
+ * short. */
 TIDE_EXTERN tide_val tide_task_signal(void);
 
 /* Shields the running task's waits from its signal while on is true, for a

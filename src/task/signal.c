@@ -131,14 +131,14 @@ static void sig_abort(tide__sig *s, tide_val reason) {
         tide__sig_unwait(t);
         tide__task_cancel_wait(t, status, tide_retain(s->reason));
     }
-    /* Then the listeners; the list is detached first, as one may add more. */
-    tide__listener *l = s->head;
-    s->head = s->tail = NULL;
-    while (l) {
-        tide__listener *next = l->next;
+    /* Then the listeners, taken off one at a time: one may remove a later
+     * one (whose data it frees), which then must not run. None can be added:
+     * the signal is already aborted. */
+    tide__listener *l;
+    while ((l = s->head)) {
+        unlink_listener(s, l);
         l->fn(l->data, s->reason);
         tide__free(l);
-        l = next;
     }
 }
 

@@ -269,7 +269,7 @@ int tide__task_start(const char *name, void (*body)(tide__task *, void *), void 
 
 tide_val tide_task_signal(void) {
     tide__task *t = tide__task_self();
-    return t ? t->signal : tide_undefined();
+    return t && !t->shielded ? t->signal : tide_undefined();
 }
 
 bool tide_task_shield(bool on) {

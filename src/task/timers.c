@@ -40,9 +40,8 @@ static void sleep_abort(void *data, tide_val reason) {
 }
 
 tide_val tide_sleep_signal(uint64_t ms, tide_val signal) {
-    tide__task *t = tide__task_self();
-    if (tide_is_undefined(signal) && t && !t->shielded)
-        signal = t->signal;
+    if (tide_is_undefined(signal))
+        signal = tide_task_signal(); /* undefined while shielded */
     if (tide_abort_signal_aborted(signal))
         return tide_promise_rejected(tide_retain(tide_abort_signal_reason(signal)));
     tide_val p = tide_promise_new();

@@ -1,0 +1,486 @@
+/* io — tide_fetch: a request from URL and options to a transfer in the
+ * loop's multi handle (fetch_multi.c), libcurl's header / write / read
+ * callbacks, and name resolution with libuv. */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fetch_impl.h"
+
+#define DEFAULT_MAX_REDIRECTS 20
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+static void curl_init(void) { curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+/* ---- libcurl's callbacks ----------------------------------------------------- */
+
+void tide__xfer_headers_reset(fetch_xfer *x) {
+    for (size_t i = 0; i < x->hcount; i++) {
+        free(x->hnames[i]);
+        free(x->hvalues[i]);
+    }
+    x->hcount = 0;
+    free(x->status_text);
+    x->status_text = NULL;
+    x->status = 0;
+    x->has_location = false;
+}
+
+static char *dup_trim(const char *s, size_t n) {
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static bool header_add(fetch_xfer *x, const char *line, size_t n) {
+    if (n && (line[0] == ' ' || line[0] == '\t')) { /* obsolete line folding */
+        if (!x->hcount)
+            return true;
+        char *more = dup_trim(line, n);
+        if (!more)
+            return false;
+        char **v = &x->hvalues[x->hcount - 1];
+        size_t a = strlen(*v), b = strlen(more);
+        char *joined = realloc(*v, a + b + 2);
+        if (!joined) {
+            free(more);
+            return false;
+        }
+        joined[a] = ' ';
+        memcpy(joined + a + 1, more, b + 1);
+        *v = joined;
+        free(more);
+        return true;
+    }
+    const char *colon = memchr(line, ':', n);
+    if (!colon)
+        return true; /* not a header: ignored, as browsers do */
+    if (x->hcount == x->hcap) {
+        size_t cap = x->hcap ? x->hcap * 2 : 16;
+        char **names = realloc(x->hnames, cap * sizeof *names);
+        if (!names)
+            return false;
+        x->hnames = names;
+        char **values = realloc(x->hvalues, cap * sizeof *values);
+        if (!values)
+            return false;
+        x->hvalues = values;
+        x->hcap = cap;
+    }
+    char *name = dup_trim(line, (size_t)(colon - line));
+    char *value = dup_trim(colon + 1, n - (size_t)(colon + 1 - line));
+    if (!name || !value) {
+        free(name);
+        free(value);
+        return false;
+    }
+    if (strcasecmp(name, "location") == 0)
+        x->has_location = true;
+    x->hnames[x->hcount] = name;
+    x->hvalues[x->hcount++] = value;
+    return true;
+}
+
+/* "HTTP/1.1 404 Not Found" */
+static bool status_line(fetch_xfer *x, const char *line, size_t n) {
+    tide__xfer_headers_reset(x);
+    const char *end = line + n, *p = memchr(line, ' ', n);
+    if (!p)
+        return true;
+    while (p < end && *p == ' ')
+        p++;
+    int status = 0;
+    while (p < end && *p >= '0' && *p <= '9')
+        status = status * 10 + (*p++ - '0');
+    x->status = status;
+    x->status_text = dup_trim(p, (size_t)(end - p));
+    return x->status_text != NULL;
+}
+
+/* The blank line after a response's headers: an interim response (1xx, a
+ * redirect libcurl follows) starts over; the final one makes the Response
+ * and fulfils the fetch. */
+static bool headers_end(fetch_xfer *x) {
+    if (x->status >= 100 && x->status < 200)
+        return true;
+    if (x->status >= 300 && x->status < 400 && x->status != 304 && x->has_location) {
+        if (x->redirect == TIDE_REDIRECT_FOLLOW)
+            return true;
+        if (x->redirect == TIDE_REDIRECT_ERROR) {
+            x->fail = tide__fetch_error(x, TIDE_EIO, "redirected",
+                                        "redirect mode is TIDE_REDIRECT_ERROR");
+            return false;
+        }
+    }
+    char *url = NULL;
+    long redirects = 0;
+    curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
+    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+    x->final_url = strdup(url ? url : x->url);
+    x->redirected = redirects > 0;
+    x->headers_done = true;
+    tide_val resp = x->final_url ? tide__response_new(x) : tide_error_new(TIDE_ENOMEM, NULL);
+    if (tide_is_error(resp)) {
+        x->fail = resp;
+        return false;
+    }
+    tide_val p = x->fetch_p;
+    x->fetch_p = tide_undefined();
+    tide_promise_resolve(p, resp);
+    tide__xfer_trash(x, p);
+    return true;
+}
+
+static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp) {
+    fetch_xfer *x = userp;
+    size_t n = size * nitems;
+    if (x->headers_done) /* trailers */
+        return n;
+    bool ok;
+    if (n >= 5 && memcmp(buf, "HTTP/", 5) == 0)
+        ok = status_line(x, buf, n);
+    else if (n <= 2 && (n == 0 || buf[0] == '\r' || buf[0] == '\n'))
+        ok = headers_end(x);
+    else
+        ok = header_add(x, buf, n);
+    if (!ok && tide_is_undefined(x->fail))
+        x->fail = tide_error_new(TIDE_ENOMEM, NULL);
+    return ok ? n : 0;
+}
+
+static size_t write_cb(char *data, size_t size, size_t nitems, void *userp) {
+    return tide__xfer_on_data(userp, data, size * nitems);
+}
+
+static size_t read_cb(char *buf, size_t size, size_t nitems, void *userp) {
+    return tide__xfer_on_read(userp, buf, size * nitems);
+}
+
+/* ---- Name resolution with libuv ------------------------------------------- */
+
+
+static void start_transfer(fetch_xfer *x);
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
+    fetch_gai *g = (fetch_gai *)req;
+    fetch_xfer *x = g->x;
+    free(g);
+    if (!x) {
+        uv_freeaddrinfo(res);
+        return;
+    }
+    x->gai = NULL;
+    tide_loop *loop = x->m->loop;
+    if (tide_loop_stopped(loop)) { /* the keeper will stop it */
+        uv_freeaddrinfo(res);
+        return;
+    }
+    char list[1024];
+    size_t len = (size_t)snprintf(list, sizeof list, "+%s:%ld:", x->host, x->port);
+    int naddr = 0;
+    for (struct addrinfo *a = res; status == 0 && a && len < sizeof list - 64; a = a->ai_next) {
+        char ip[INET6_ADDRSTRLEN];
+        if (a->ai_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)a->ai_addr)->sin_addr, ip, sizeof ip);
+        else if (a->ai_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)a->ai_addr)->sin6_addr, ip, sizeof ip);
+        else
+            continue;
+        len += (size_t)snprintf(list + len, sizeof list - len,
+                                a->ai_family == AF_INET6 ? "%s[%s]" : "%s%s", naddr ? "," : "", ip);
+        naddr++;
+    }
+    uv_freeaddrinfo(res);
+    if (status < 0 || naddr == 0) {
+        char detail[512];
+        snprintf(detail, sizeof detail, "%s (%s)", x->host,
+                 status < 0 ? uv_strerror(status) : "no address");
+        tide__xfer_stop(x, tide__fetch_error(x, TIDE_EIO, "could not resolve host", detail), false);
+    } else {
+        x->resolve = curl_slist_append(NULL, list);
+        if (x->resolve)
+            curl_easy_setopt(x->easy, CURLOPT_RESOLVE, x->resolve);
+        start_transfer(x); /* without the list, libcurl resolves it */
+    }
+    tide_loop_checkpoint(loop);
+}
+
+static int start_lookup(fetch_xfer *x) {
+    fetch_gai *g = calloc(1, sizeof *g);
+    if (!g)
+        return TIDE_ENOMEM;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    int rc = uv_getaddrinfo(x->m->uv, &g->req, on_resolved, x->host, NULL, &hints);
+    if (rc != 0) {
+        free(g);
+        return TIDE_EIO;
+    }
+    g->x = x;
+    x->gai = g;
+    return 0;
+}
+
+/* ---- Starting a request ---------------------------------------------------- */
+
+static void start_transfer(fetch_xfer *x) {
+    fetch_multi *m = x->m;
+    x->phase = X_RUNNING;
+    m->in_curl++;
+    CURLMcode rc = curl_multi_add_handle(m->multi, x->easy);
+    m->in_curl--;
+    if (rc != CURLM_OK) {
+        x->phase = X_RESOLVING; /* still counted: detach undoes that */
+        tide__xfer_stop(x, tide__fetch_error(x, TIDE_EIO, "transfer failed",
+                                             curl_multi_strerror(rc)), false);
+    }
+}
+
+static bool is_loopback(const char *host) {
+    size_t n = strlen(host);
+    return strcasecmp(host, "localhost") == 0 ||
+           (n > 10 && strcasecmp(host + n - 10, ".localhost") == 0) ||
+           strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0;
+}
+
+static bool is_ip_literal(const char *host) {
+    struct in_addr a;
+    return host[0] == '[' || inet_pton(AF_INET, host, &a) == 1;
+}
+
+static bool header_given(const char *const *headers, const char *name) {
+    size_t n = strlen(name);
+    for (size_t i = 0; headers && headers[i]; i++)
+        if (strncasecmp(headers[i], name, n) == 0 && headers[i][n] == ':')
+            return true;
+    return false;
+}
+
+static tide_val reject(int code, const char *fmt, const char *a, const char *b) {
+    return tide_promise_rejected(tide_error_new(code, fmt, a, b));
+}
+
+/* Parses url: fills x->url (normalised), x->host, x->port. 0 or a rejected
+ * promise's worth of error in *err. */
+static int parse_url(fetch_xfer *x, const char *url, tide_val *err) {
+    CURLU *u = curl_url();
+    if (!u)
+        return *err = tide_error_new(TIDE_ENOMEM, NULL), TIDE_ENOMEM;
+    char *scheme = NULL, *host = NULL, *port = NULL, *full = NULL;
+    CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_URL, &full, 0);
+    int rc = 0;
+    if (uc != CURLUE_OK) {
+        *err = tide_error_new(uc == CURLUE_OUT_OF_MEMORY ? TIDE_ENOMEM : TIDE_EINVAL,
+                              "fetch %s: invalid URL: %s", url, curl_url_strerror(uc));
+        rc = TIDE_EINVAL;
+    } else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0) {
+        *err = tide_error_new(TIDE_EINVAL, "fetch %s: invalid URL: unsupported scheme \"%s\"",
+                              url, scheme);
+        rc = TIDE_EINVAL;
+    } else {
+        x->url = strdup(full);
+        x->host = strdup(host);
+        x->port = strtol(port, NULL, 10);
+        if (!x->url || !x->host) {
+            *err = tide_error_new(TIDE_ENOMEM, NULL);
+            rc = TIDE_ENOMEM;
+        }
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(full);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+/* Sets the request up on x->easy. 0, or an error code with *err set. */
+static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) {
+    CURL *e = x->easy;
+    const char *method = o->method;
+    tide_type bt = tide_type_of(o->body);
+    bool has_body = bt != TIDE_T_UNDEFINED && bt != TIDE_T_NULL;
+    bool fixed_body = bt == TIDE_T_STRING || bt == TIDE_T_BYTES;
+    if (!method)
+        method = has_body ? "POST" : "GET";
+    if (has_body && (strcasecmp(method, "GET") == 0 || strcasecmp(method, "HEAD") == 0)) {
+        *err = tide_error_new(TIDE_ETYPE, "fetch %s: a %s request cannot have a body", x->url,
+                              method);
+        return TIDE_ETYPE;
+    }
+    curl_easy_setopt(e, CURLOPT_URL, x->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o->redirect == TIDE_REDIRECT_FOLLOW ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS,
+                     (long)(o->max_redirects ? o->max_redirects : DEFAULT_MAX_REDIRECTS));
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)FETCH_CHUNK);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "tide/0.1");
+    if (o->timeout_ms)
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
+    if (o->insecure) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (is_loopback(x->host)) /* environment proxies are not for loopback */
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+
+    if (strcasecmp(method, "HEAD") == 0)
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    else if (strcasecmp(method, "GET") != 0 && !(has_body && strcmp(method, "POST") == 0))
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+
+    struct curl_slist *h = NULL;
+    for (size_t i = 0; o->headers && o->headers[i]; i++) {
+        struct curl_slist *n = curl_slist_append(h, o->headers[i]);
+        if (!n)
+            goto oom;
+        h = n;
+    }
+    if (has_body) {
+        if (fixed_body) {
+            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)tide_str_len(o->body));
+            curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, tide_str(o->body));
+        } else {
+            int rc = tide__xfer_upload_setup(x, o->body);
+            if (rc < 0) {
+                curl_slist_free_all(h);
+                *err = tide_error_new(rc, "fetch %s: the body must be a string, bytes or an "
+                                          "iterable of chunks", x->url);
+                return rc;
+            }
+            curl_easy_setopt(e, CURLOPT_POST, 1L);
+            curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
+            curl_easy_setopt(e, CURLOPT_READDATA, x);
+            if (!header_given(o->headers, "Content-Length") &&
+                !header_given(o->headers, "Transfer-Encoding")) {
+                struct curl_slist *n = curl_slist_append(h, "Transfer-Encoding: chunked");
+                if (!n)
+                    goto oom;
+                h = n;
+            }
+        }
+        if (!header_given(o->headers, "Expect")) { /* no 1 s wait for 100-continue */
+            struct curl_slist *n = curl_slist_append(h, "Expect:");
+            if (!n)
+                goto oom;
+            h = n;
+        }
+    }
+    x->req_headers = h;
+    if (h)
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+    return 0;
+oom:
+    curl_slist_free_all(h);
+    *err = tide_error_new(TIDE_ENOMEM, NULL);
+    return TIDE_ENOMEM;
+}
+
+tide_val tide_fetch(const char *url, const tide_fetch_options *opts) {
+    static const tide_fetch_options defaults;
+    if (!opts)
+        opts = &defaults;
+    tide_loop *loop = tide_loop_current();
+    if (!loop)
+        return reject(TIDE_ENOLOOP, "fetch %s: %s", url ? url : "", "no tide loop on this thread");
+    if (!url)
+        return reject(TIDE_EINVAL, "fetch%s: %s", "", "url is NULL");
+    pthread_once(&curl_once, curl_init);
+    if (curl_init_rc != CURLE_OK)
+        return reject(TIDE_EIO, "fetch %s: %s", url, "libcurl failed to initialise");
+
+    tide_val signal = opts->signal;
+    if (tide_is_undefined(signal))
+        signal = tide_task_signal();
+    if (tide_is_null(signal))
+        signal = tide_undefined();
+    if (tide_abort_signal_aborted(signal))
+        return tide_promise_rejected(tide_retain(tide_abort_signal_reason(signal)));
+
+    fetch_xfer *x = calloc(1, sizeof *x);
+    if (!x)
+        return tide_promise_rejected(tide_error_new(TIDE_ENOMEM, NULL));
+    x->redirect = opts->redirect;
+    tide_val err = tide_undefined();
+    if (parse_url(x, url, &err) != 0)
+        goto fail;
+    x->easy = curl_easy_init();
+    if (!x->easy) {
+        err = tide_error_new(TIDE_ENOMEM, "fetch %s: curl_easy_init failed", url);
+        goto fail;
+    }
+    if (configure(x, opts, &err) != 0)
+        goto fail;
+    fetch_multi *m = tide__multi_get(loop);
+    if (!m) {
+        err = tide_error_new(TIDE_ENOMEM, NULL);
+        goto fail;
+    }
+    tide_val p = tide_promise_new();
+    if (tide_promise_state(p) != TIDE_PENDING) {
+        err = tide_retain(tide_promise_result(p));
+        tide_release(p);
+        goto fail;
+    }
+    if (tide_is_obj(signal)) {
+        int rc = tide_abort_signal_on_abort(signal, tide__xfer_on_abort, x);
+        if (rc != 0) {
+            tide_release(p);
+            err = tide_error_new(rc == TIDE_ENOMEM ? rc : TIDE_ETYPE,
+                                 "fetch %s: the signal is not an abort signal", url);
+            goto fail;
+        }
+        x->signal = tide_retain(signal);
+    }
+    x->fetch_p = tide_retain(p);
+
+    tide__multi_track(m, x); /* in the state's list and count from here on */
+    if (is_ip_literal(x->host)) {
+        start_transfer(x);
+    } else {
+        int rc = start_lookup(x);
+        if (rc != 0) /* let libcurl resolve it */
+            start_transfer(x);
+    }
+    return p;
+
+fail:
+    tide__multi_unused(loop);
+    tide__xfer_upload_close(x);
+    if (x->easy)
+        curl_easy_cleanup(x->easy);
+    curl_slist_free_all(x->req_headers);
+    x->req_headers = NULL;
+    x->easy = NULL;
+    tide__xfer_free(x);
+    return tide_promise_rejected(err);
+}
