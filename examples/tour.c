@@ -1,7 +1,11 @@
 /* The guided tour behind `make demo`: every seed example in C, with a word
  * about each between them, then a pipeline of 20 resources fetched by an
  * async generator and consumed with for await, drawn as a progress bar on a
- * terminal (seed 004's closing idea) and as a line per item otherwise.
+ * terminal (seed 004's closing idea) and as a line per item otherwise. The
+ * resources come over real HTTP, with tide_fetch, from a local server the
+ * tour starts itself (examples/http_server.h on 127.0.0.1, a port the system
+ * picks), which waits a (scaled) half second before each answer so that the
+ * bar is seen to advance.
  *
  * The seeds wait a second per step; the tour runs them ten times faster
  * (TIDE_TIME_SCALE=0.1 unless set) and says so. */
@@ -13,7 +17,8 @@
 
 #include <tide.h>
 
-#include "seeds/fake_fetch.h"
+#include "seeds/seed_server.h"
+#include "seeds/seed_util.h"
 
 static const struct stop {
     const char *program, *title, *words;
@@ -70,16 +75,23 @@ static int run_stop(const char *dir, const struct stop *s) {
 
 enum { RESOURCES = 20 };
 
-/* async function* fetchAll(n) { for (i of 1..n) yield (await fetch(url_i)).status } */
+/* How long the server waits before each answer, before scaling. */
+#define ANSWER_MS 500
+
+/* async function* fetchAll(port) {
+ *   for (i of 0..n-1) yield await (await fetch(url_i)).text()
+ * }                                 arg: the local server's port */
 static int fetch_all(tide_gen *g, void *arg, tide_val *out) {
-    (void)arg;
-    static const char *urls[] = {"/api/users", "/api/testers", "/api/hackers", "/api/nsa-backdoor"};
+    int port = *(int *)arg; /* read before the first await */
+    static const char *paths[] = {"/api/users", "/api/testers", "/api/hackers", "/api/nsa-backdoor"};
     for (int i = 0; i < RESOURCES; i++) {
         tide_val resp, text;
-        int rc = tide_await(fake_fetch(urls[i % 4]), &resp);
+        char url[64];
+        int rc = tide_await(tide_fetch(http_server_url(url, sizeof url, port, paths[i % 4]), NULL),
+                            &resp);
         if (rc < 0)
             return *out = resp, rc;
-        rc = tide_await(fake_response_text(resp), &text);
+        rc = tide_await(tide_response_text(resp), &text);
         tide_release(resp);
         if (rc < 0)
             return *out = text, rc;
@@ -107,13 +119,19 @@ static void draw(int done, int total, bool tty, tide_val item) {
 
 static int pipeline(void *arg, tide_val *out) {
     (void)arg;
+    int port;
+    tide_val server = http_server_start(seed_routes, sizeof seed_routes / sizeof *seed_routes,
+                                        seed_ms(ANSWER_MS), &port);
+    if (tide_is_error(server))
+        return *out = server, tide_error_code(server);
     bool tty = isatty(1);
     int n = 0, rc;
     tide_val item;
-    tide_for_await (item, tide_async_gen(fetch_all, NULL), &rc, out) {
+    tide_for_await (item, tide_async_gen(fetch_all, &port), &rc, out) {
         draw(++n, RESOURCES, tty, item);
         tide_release(item);
     }
+    http_server_stop(server);
     return rc;
 }
 
@@ -135,9 +153,10 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < sizeof stops / sizeof *stops; i++)
         if (run_stop(dir, &stops[i]) != 0)
             failed++;
-    printf("\n== A pipeline\n%d resources fetched one after another by an async generator, consumed\n"
-           "with for await; the bar advances as each arrives.\n\n",
-           RESOURCES);
+    printf("\n== A pipeline\n%d resources fetched one after another with tide_fetch, over HTTP from a\n"
+           "local server the tour starts on 127.0.0.1, by an async generator consumed with\n"
+           "for await; the bar advances as each arrives (the server waits %d ms before each).\n\n",
+           RESOURCES, (int)seed_ms(ANSWER_MS));
     fflush(stdout);
     int rc = tide_run(pipeline, NULL);
     printf("\n%s\n", failed || rc ? "Something failed above." : "That was tide.");

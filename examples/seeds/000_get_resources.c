@@ -17,16 +17,16 @@
  *   for await (const data of getResources(resources)) console.log(data);
  *
  * next() returns a promise chain built with tide_promise_then, as the seed
- * builds it with .then(). Fetching goes to fake_fetch.h, a stand-in with
- * fetch's shape; '/api/nsa-backdoor' is not in its table, and fetch does not
- * reject on a 404, so its error body is printed like any other. The data are
- * printed as JSON text, as JSON.stringify(data) prints them in the twin,
- * 000_get_resources.js.
+ * builds it with .then(). fetch is tide_fetch, over real HTTP to a local
+ * server the program starts itself (seed_server.h); '/api/nsa-backdoor' is
+ * not in its table, and fetch does not reject on a 404, so its error body is
+ * printed like any other. The data are printed as JSON.stringify(data)
+ * prints them in the twin, 000_get_resources.js.
  */
 #include <stdio.h>
 #include <tide.h>
 
-#include "fake_fetch.h"
+#include "seed_server.h"
 
 /* The caller's array of endpoints. Like the seed's endpoints.shift(),
  * iterating consumes it. */
@@ -51,7 +51,7 @@ typedef struct resources {
 /* response => response.json() */
 static int to_json(void *data, tide_val response, tide_val *out) {
     (void)data;
-    *out = fake_response_json(response); /* a promise: the chain adopts it */
+    *out = tide_response_json(response); /* a promise: the chain adopts it */
     return 0;
 }
 
@@ -67,7 +67,7 @@ static tide_val resources_next(tide_val self, tide_val v) {
     tide_release(v);
     if (it->endpoints->length == 0)
         return tide_promise_resolved(tide_iter_result(tide_undefined(), true));
-    tide_val response = fake_fetch(shift(it->endpoints));
+    tide_val response = tide_fetch(shift(it->endpoints), NULL);
     tide_val json = tide_promise_then(response, to_json, NULL, NULL);
     return tide_promise_then(json, to_result, NULL, NULL);
 }
@@ -98,15 +98,27 @@ static tide_val get_resources(endpoints *e) {
 
 static int main_async(void *arg, tide_val *out) {
     (void)arg;
-    const char *urls[] = {"/api/users", "/api/testers", "/api/hackers", "/api/nsa-backdoor"};
-    endpoints resources = {urls, sizeof urls / sizeof urls[0]};
+    int port;
+    tide_val server = seed_server_start(&port);
+    if (tide_is_error(server))
+        return *out = server, tide_error_code(server);
+
+    const char *paths[] = {"/api/users", "/api/testers", "/api/hackers", "/api/nsa-backdoor"};
+    char buf[4][64];
+    const char *urls[4];
+    for (size_t i = 0; i < 4; i++)
+        urls[i] = http_server_url(buf[i], sizeof buf[i], port, paths[i]);
+    endpoints resources = {urls, 4};
 
     tide_val data, err;
     int rc;
     tide_for_await (data, get_resources(&resources), &rc, &err) {
-        printf("%s\n", tide_str(data)); /* JSON text: see fake_fetch.h */
+        tide_val json = tide_json_stringify(data); /* console.log(JSON.stringify(data)) */
+        printf("%s\n", tide_is_error(json) ? "?" : tide_str(json));
+        tide_release(json);
         tide_release(data);
     }
+    http_server_stop(server);
     if (rc < 0)
         return *out = err, rc;
     return 0;

@@ -2,9 +2,10 @@
 // list of endpoints one after the other. The twin of 000_get_resources.c.
 //
 // Corrections to the seed: `for await` needs an async function around it
-// (here an async IIFE); fetch is the stand-in from fake_fetch.js (the same
-// table as fake_fetch.h), and data are printed as JSON text so that the C
-// program, which has no JSON objects, prints the same lines.
+// (here an async IIFE); data are printed as JSON text (JSON.stringify), as
+// the C program prints them. fetch here is the stand-in from fake_fetch.js;
+// the C side now fetches over real HTTP (tide_fetch) from a local server it
+// starts itself, serving the same table (seed_server.h).
 // '/api/nsa-backdoor' answers 404: fetch does not reject on that, and its
 // error body is printed like any other.
 'use strict';

@@ -12,13 +12,14 @@
  *
  * The body awaits and yields as the JavaScript does; the loop that consumes
  * it is the same as for the hand-written iterator (000_get_resources.c).
- * Fetching goes to the stand-in in fake_fetch.h; data are printed as JSON
- * text. The twin is 000_get_resources_gen.js.
+ * fetch is tide_fetch, over real HTTP to a local server the program starts
+ * itself (seed_server.h); json() is tide_response_json, and data are printed
+ * as JSON.stringify(data) prints them in the twin, 000_get_resources_gen.js.
  */
 #include <stdio.h>
 #include <tide.h>
 
-#include "fake_fetch.h"
+#include "seed_server.h"
 
 /* The caller's array of endpoints. Like the seed's endpoints.shift(),
  * iterating consumes it. */
@@ -38,10 +39,10 @@ static int get_resources(tide_gen *g, void *arg, tide_val *out) {
     while (e->length > 0) {
         const char *endpoint = shift(e);
         tide_val response, data;
-        int rc = tide_await(fake_fetch(endpoint), &response);
+        int rc = tide_await(tide_fetch(endpoint, NULL), &response);
         if (rc < 0)
             return *out = response, rc; /* the consumer's next() rejects */
-        rc = tide_await(fake_response_json(response), &data);
+        rc = tide_await(tide_response_json(response), &data);
         tide_release(response);
         if (rc < 0)
             return *out = data, rc;
@@ -54,15 +55,27 @@ static int get_resources(tide_gen *g, void *arg, tide_val *out) {
 
 static int main_async(void *arg, tide_val *out) {
     (void)arg;
-    const char *urls[] = {"/api/users", "/api/testers", "/api/hackers", "/api/nsa-backdoor"};
-    endpoints resources = {urls, sizeof urls / sizeof urls[0]};
+    int port;
+    tide_val server = seed_server_start(&port);
+    if (tide_is_error(server))
+        return *out = server, tide_error_code(server);
+
+    const char *paths[] = {"/api/users", "/api/testers", "/api/hackers", "/api/nsa-backdoor"};
+    char buf[4][64];
+    const char *urls[4];
+    for (size_t i = 0; i < 4; i++)
+        urls[i] = http_server_url(buf[i], sizeof buf[i], port, paths[i]);
+    endpoints resources = {urls, 4};
 
     tide_val data, err;
     int rc;
     tide_for_await (data, tide_async_gen(get_resources, &resources), &rc, &err) {
-        printf("%s\n", tide_str(data)); /* JSON text: see fake_fetch.h */
+        tide_val json = tide_json_stringify(data); /* console.log(JSON.stringify(data)) */
+        printf("%s\n", tide_is_error(json) ? "?" : tide_str(json));
+        tide_release(json);
         tide_release(data);
     }
+    http_server_stop(server);
     if (rc < 0)
         return *out = err, rc;
     return 0;

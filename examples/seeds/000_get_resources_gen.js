@@ -3,7 +3,9 @@
 //
 // Corrections to the seed: `for await` needs an async function around it
 // (here an async IIFE); fetch is the stand-in from fake_fetch.js, and data
-// are printed as JSON text (see 000_get_resources.js).
+// are printed as JSON text (see 000_get_resources.js). The C side now
+// fetches over real HTTP (tide_fetch) from a local server it starts itself,
+// serving the same table (seed_server.h).
 'use strict';
 
 const { fakeFetch: fetch } = require('./fake_fetch.js');

@@ -21,15 +21,16 @@
  * `yield` pushes a value out to the consumer, `await` pulls one in. The
  * `for (let url of urls)` over the array is a tide_for_of inside the
  * generator; a `return` out of it (when the consumer stops early) closes the
- * array's iterator on the way. Fetching goes to the stand-in in fake_fetch.h,
- * where '/api/nsa-backdoor' answers 404. The twin is 002_fetch_urls.js.
+ * array's iterator on the way. fetch is tide_fetch, over real HTTP to a
+ * local server the program starts itself (seed_server.h), where
+ * '/api/nsa-backdoor' answers 404. The twin is 002_fetch_urls.js.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <tide.h>
 
-#include "fake_fetch.h"
+#include "seed_server.h"
 
 /* text.toUpperCase() for ASCII text: a new string (owned). text borrowed. */
 static tide_val to_upper_case(tide_val text) {
@@ -51,12 +52,12 @@ static int fetch_urls(tide_gen *g, void *arg, tide_val *out) {
     int rc;
     tide_for_of (url, tide_retain(urls), &rc, &err) {
         tide_val res, text;
-        int st = tide_await(fake_fetch(tide_str(url)), &res);
+        int st = tide_await(tide_fetch(tide_str(url), NULL), &res);
         tide_release(url);
         if (st < 0)
             return *out = res, st; /* leaving the loop closes its iterator */
-        if (fake_response_status(res) == 200) {
-            st = tide_await(fake_response_text(res), &text);
+        if (tide_response_status(res) == 200) {
+            st = tide_await(tide_response_text(res), &text);
             tide_release(res);
             if (st < 0)
                 return *out = text, st;
@@ -76,15 +77,23 @@ static int fetch_urls(tide_gen *g, void *arg, tide_val *out) {
     return 0;
 }
 
-/* async function main(favoriteSites): arg is a NULL-terminated list of URLs,
- * made into an array (a tide value) here, on the loop. */
+/* async function main(favoriteSites): arg is a NULL-terminated list of
+ * paths, made into an array (a tide value) of URLs on the local server here,
+ * on the loop. */
 static int main_async(void *arg, tide_val *out) {
     const char **sites = arg;
+    int port;
+    tide_val server = seed_server_start(&port);
+    if (tide_is_error(server))
+        return *out = server, tide_error_code(server);
     tide_val favorite_sites = tide_array_new(0);
     for (size_t i = 0; sites[i]; i++) {
-        int st = tide_array_push(favorite_sites, tide_str_new(sites[i]));
+        char url[64];
+        int st = tide_array_push(favorite_sites,
+                                 tide_str_new(http_server_url(url, sizeof url, port, sites[i])));
         if (st != 0) {
             tide_release(favorite_sites);
+            http_server_stop(server);
             return *out = tide_error_new(st, NULL), st;
         }
     }
@@ -97,6 +106,7 @@ static int main_async(void *arg, tide_val *out) {
         tide_release(text);
     }
     tide_release(favorite_sites);
+    http_server_stop(server);
     if (rc < 0)
         return *out = err, rc;
     return 0;

@@ -3,8 +3,9 @@
 // with for await. The twin of 002_fetch_urls.c.
 //
 // The seed's code, with fetch replaced by the stand-in from fake_fetch.js
-// (the same table as fake_fetch.h: '/api/nsa-backdoor' answers 404), and
-// main actually called with a list of favorite sites.
+// ('/api/nsa-backdoor' answers 404), and main actually called with a list of
+// favorite sites. The C side now fetches over real HTTP (tide_fetch) from a
+// local server it starts itself, serving the same table (seed_server.h).
 'use strict';
 
 const { fakeFetch: fetch } = require('./fake_fetch.js');

@@ -1,13 +1,13 @@
 /* fake_fetch — a stand-in for fetch() in the seed examples.
  *
- * tide's own HTTP fetch (libcurl on the loop) is not written yet. Until it
- * is, the examples that fetch call fake_fetch, which has fetch's shape: a
- * promise of a response whose text() and json() are promises too. Answers
- * come from the fixed table below after a short delay (scaled like every
- * delay in the seeds); a URL not in the table answers 404, as a server would.
+ * Only 002_log_tweet uses it now, for its tweet's URL on twitter.com (which
+ * the seed fetches and no local server can stand for); the examples that
+ * fetch the /api/ paths use tide_fetch against a local HTTP server they start
+ * (seed_server.h, ../http_server.h). fake_fetch has fetch's shape: a promise
+ * of a response whose text() and json() are promises too. Answers come from
+ * the fixed table below after a short delay (scaled like every delay in the
+ * seeds); a URL not in the table answers 404, as a server would.
  * fake_fetch.js is the same table for the JavaScript twins.
- *
- * TODO: replace with tide_fetch against a local test server once tide has it.
  *
  *   JavaScript                      C
  *   fetch(url)                      fake_fetch(url)
@@ -15,8 +15,8 @@
  *   response.text()                 fake_response_text(response)
  *   response.json()                 fake_response_json(response)
  *
- * One difference: tide has no JSON objects yet, so json() fulfils with the
- * JSON text itself (a string). The table's bodies are written compactly, so
+ * One difference: json() fulfils with the JSON text itself (a string), not
+ * parsed as tide_response_json does. The table's bodies are written compactly, so
  * that text is what JSON.stringify(await response.json()) gives in the twin.
  */
 #ifndef FAKE_FETCH_H

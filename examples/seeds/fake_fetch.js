@@ -1,9 +1,9 @@
-// fakeFetch — the stand-in for fetch() that the seed examples use; the same
-// table and delay as fake_fetch.h, where the C programs get theirs.
-//
-// tide's own HTTP fetch is not written yet: the C side will switch to
-// tide_fetch against a local test server, and these twins to the real fetch
-// against the same server.
+// fakeFetch — the stand-in for fetch() that the JavaScript twins use: the
+// table of seed_server.h (the local HTTP server that the C programs
+// 000_get_resources, 000_get_resources_gen and 002_fetch_urls start and
+// fetch from with tide_fetch) plus the tweet of fake_fetch.h (the C stand-in
+// 002_log_tweet still uses), with fake_fetch.h's delay. Output does not
+// depend on the delay, so both sides print the same lines.
 'use strict';
 
 const { ms } = require('./seed_util.js');
