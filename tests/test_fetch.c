@@ -609,12 +609,12 @@ static void redirects(void **state UNUSED) {
     assert_true(R.redirected);
     assert_string_equal(R.url, url("/plain"));
     assert_string_equal(R.text, "hello, tide\n");
-    assert_int_equal(R.rc2, TIDE_EIO);
+    assert_int_equal(R.rc2, TIDE_EREDIRECT);
     assert_non_null(strstr(R.msg2, "too many redirects"));
     assert_int_equal(R.count[0], 302);
     assert_string_equal(R.h[0], "/plain");
     assert_true(R.ok);
-    assert_int_equal(R.rc3, TIDE_EIO);
+    assert_int_equal(R.rc3, TIDE_EREDIRECT);
     assert_non_null(strstr(R.h[1], "redirect"));
 }
 
@@ -688,10 +688,10 @@ static void closed_mid_body(void **state UNUSED) {
     reset();
     run(truncated_body);
     fprintf(stderr, "truncated: %s\n", R.msg);
-    assert_int_equal(R.rc, TIDE_EIO);
+    assert_int_equal(R.rc, TIDE_ECONNRESET);
     assert_true(R.total <= 100);
     assert_non_null(strstr(R.msg, "connection lost"));
-    assert_int_equal(R.rc2, TIDE_EIO);
+    assert_int_equal(R.rc2, TIDE_ECONNRESET);
 }
 
 /* ---- Concurrency and connection reuse --------------------------------------- */
@@ -819,12 +819,12 @@ static void errors(void **state UNUSED) {
         assert_int_equal(bad_rc[i], TIDE_EINVAL);
     assert_non_null(strstr(R.h[0], "invalid URL"));
     assert_int_equal(R.rc3, TIDE_EINVAL);
-    assert_int_equal(R.rc, TIDE_EIO);
+    assert_int_equal(R.rc, TIDE_ECONNREFUSED);
     assert_non_null(strstr(R.msg, "connection failed"));
     assert_non_null(strstr(R.msg, "Failed to connect")); /* libcurl's own words */
-    assert_int_equal(R.rc2, TIDE_EIO);
+    assert_int_equal(R.rc2, TIDE_ETLS);
     assert_non_null(strstr(R.msg2, "TLS failure"));
-    assert_int_equal(R.count[0], -TIDE_EIO);
+    assert_int_equal(R.count[0], -TIDE_ENOTFOUND);
     assert_non_null(strstr(R.h[1], "could not resolve host"));
     assert_int_equal(R.count[1], -TIDE_ETYPE);
     assert_int_equal(R.count[2], -TIDE_ETYPE);
@@ -986,7 +986,7 @@ static void https(void **state UNUSED) {
     reset();
     run(https_body);
     fprintf(stderr, "self-signed: %s\n", R.msg);
-    assert_int_equal(R.rc, TIDE_EIO);
+    assert_int_equal(R.rc, TIDE_ETLS);
     assert_non_null(strstr(R.msg, "TLS failure"));
     assert_int_equal(R.rc2, 0);
     assert_int_equal(R.status, 200);

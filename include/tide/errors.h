@@ -36,7 +36,16 @@
     X(EOVERFLOW, -4007, "stack overflow")                                       \
     X(ENOLOOP, -4008, "no tide loop on this thread")                            \
     X(EREJECTED, -4009, "promise rejected with a value that is not an error")                               \
-    X(EUNHANDLED, -4010, "unhandled promise rejection")
+    X(EUNHANDLED, -4010, "unhandled promise rejection")                         \
+    X(ECONNREFUSED, -111, "connection refused")                                 \
+    X(ECONNRESET, -104, "connection reset by peer")                             \
+    X(EPIPE, -32, "broken pipe")                                                \
+    X(EADDRINUSE, -98, "address already in use")                                \
+    X(EHOSTUNREACH, -113, "host is unreachable")                                \
+    X(EMFILE, -24, "too many open files")                                       \
+    X(ENOTFOUND, -4011, "name not found")       /* DNS */                       \
+    X(ETLS, -4012, "TLS failure")                                               \
+    X(EREDIRECT, -4013, "too many redirects")
 
 typedef enum tide_errno {
 #define TIDE__ERR_ENUM(name, val, msg) TIDE_##name = (val),

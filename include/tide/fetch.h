@@ -36,10 +36,12 @@
  * Errors (each an error value with libcurl's own message in its text):
  *   TIDE_EINVAL     invalid URL, unsupported scheme (only http and https),
  *                   bad options
- *   TIDE_EIO        DNS failure ("could not resolve host: ..."), refused or
- *                   failed connection ("connection failed: ..."), TLS failure
- *                   ("TLS failure: ..."), too many redirects, a connection
- *                   that closed mid-body, any other transfer failure
+ *   TIDE_ENOTFOUND  DNS failure ("could not resolve host: ...")
+ *   TIDE_ECONNREFUSED  refused or failed connection ("connection failed: ...")
+ *   TIDE_ETLS       TLS failure ("TLS failure: ...")
+ *   TIDE_EREDIRECT  too many redirects, or a redirect with redirect: error
+ *   TIDE_ECONNRESET a connection that closed mid-body ("connection lost")
+ *   TIDE_EIO        any other transfer failure
  *   TIDE_ETIMEDOUT  the options' timeout expired
  *   TIDE_ECANCELED  aborted (the signal's reason is what rejects: its code is
  *                   the reason's)
@@ -66,7 +68,7 @@
 typedef enum tide_redirect {
     TIDE_REDIRECT_FOLLOW = 0, /* follow it, up to max_redirects (the default) */
     TIDE_REDIRECT_MANUAL,     /* do not follow: the 3xx response is the answer */
-    TIDE_REDIRECT_ERROR       /* reject with TIDE_EIO */
+    TIDE_REDIRECT_ERROR       /* reject with TIDE_EREDIRECT */
 } tide_redirect;
 
 /* Options of tide_fetch. A zero-initialised struct (or NULL) means a GET with

@@ -43,10 +43,11 @@
  * shutdown holds a reference to its connection, so data written and then
  * released is still sent before the connection closes.
  *
- * Errors: libuv's errors map to the closest TIDE_E code (refused, reset, host
- * unreachable: TIDE_EIO; address in use: TIDE_EBUSY; permission: TIDE_EPERM;
- * unknown host name: TIDE_ENOENT; TIDE_ETIMEDOUT, TIDE_ECANCELED,
- * TIDE_EINVAL, TIDE_ENOMEM, TIDE_EAGAIN as named) and the message says what
+ * Errors: libuv's errors map to TIDE_E codes (TIDE_ECONNREFUSED,
+ * TIDE_ECONNRESET, TIDE_EPIPE, TIDE_EHOSTUNREACH, TIDE_EADDRINUSE,
+ * TIDE_EMFILE, TIDE_EPERM, TIDE_ENOTFOUND for an unknown host name,
+ * TIDE_ETIMEDOUT, TIDE_ECANCELED, TIDE_EINVAL, TIDE_ENOMEM, TIDE_EAGAIN;
+ * TIDE_EIO for anything else) and the message says what
  * failed, where, and libuv's words and name, e.g. "connect 127.0.0.1:1:
  * connection refused (ECONNREFUSED)".
  *
@@ -104,7 +105,7 @@ TIDE_EXTERN int tide_tcp_server_port(tide_val server);
  * bytes or a string), TIDE_ERANGE (over 4 GiB at once), TIDE_ETHREAD,
  * TIDE_ESTATE (conn closed or shut down), TIDE_ECANCELED (conn closed
  * before the data went out), the mapped libuv error ("write
- * 127.0.0.1:5000: broken pipe (EPIPE)" is TIDE_EIO), or the signal's
+ * 127.0.0.1:5000: broken pipe (EPIPE)" is TIDE_EPIPE), or the signal's
  * reason when the task is cancelled (which closes conn, see above). */
 TIDE_EXTERN tide_val tide_tcp_write(tide_val conn, tide_val data);
 

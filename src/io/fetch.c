@@ -119,7 +119,7 @@ static bool headers_end(fetch_xfer *x) {
         if (x->redirect == TIDE_REDIRECT_FOLLOW)
             return true;
         if (x->redirect == TIDE_REDIRECT_ERROR) {
-            x->fail = tide__fetch_error(x, TIDE_EIO, "redirected",
+            x->fail = tide__fetch_error(x, TIDE_EREDIRECT, "redirected",
                                         "redirect mode is TIDE_REDIRECT_ERROR");
             return false;
         }
@@ -207,7 +207,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
         char detail[512];
         snprintf(detail, sizeof detail, "%s (%s)", x->host,
                  status < 0 ? uv_strerror(status) : "no address");
-        tide__xfer_stop(x, tide__fetch_error(x, TIDE_EIO, "could not resolve host", detail), false);
+        tide__xfer_stop(x, tide__fetch_error(x, TIDE_ENOTFOUND, "could not resolve host", detail), false);
     } else {
         x->resolve = curl_slist_append(NULL, list);
         if (x->resolve)

@@ -444,16 +444,16 @@ static tide_val curl_error(fetch_xfer *x, CURLcode rc) {
         break;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-        kind = "could not resolve host";
+        code = TIDE_ENOTFOUND, kind = "could not resolve host";
         break;
     case CURLE_COULDNT_CONNECT:
-        kind = "connection failed";
+        code = TIDE_ECONNREFUSED, kind = "connection failed";
         break;
     case CURLE_OPERATION_TIMEDOUT:
         code = TIDE_ETIMEDOUT, kind = "timed out";
         break;
     case CURLE_TOO_MANY_REDIRECTS:
-        kind = "too many redirects";
+        code = TIDE_EREDIRECT, kind = "too many redirects";
         break;
     case CURLE_OUT_OF_MEMORY:
         code = TIDE_ENOMEM, kind = "out of memory";
@@ -462,11 +462,11 @@ static tide_val curl_error(fetch_xfer *x, CURLcode rc) {
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
-        kind = "connection lost";
+        code = TIDE_ECONNRESET, kind = "connection lost";
         break;
     default:
         if (is_tls_error(rc))
-            kind = "TLS failure";
+            code = TIDE_ETLS, kind = "TLS failure";
     }
     const char *name = curl_easy_strerror(rc);
     if (x->errbuf[0])

@@ -183,19 +183,34 @@ static int tcp_code(int uv_err) {
     case UV_EAI_MEMORY:
         return TIDE_ENOMEM;
     case UV_EADDRINUSE:
+        return TIDE_EADDRINUSE;
     case UV_EBUSY:
         return TIDE_EBUSY;
+    case UV_ECONNREFUSED:
+        return TIDE_ECONNREFUSED;
+    case UV_ECONNRESET:
+    case UV_ECONNABORTED:
+        return TIDE_ECONNRESET;
+    case UV_EPIPE:
+        return TIDE_EPIPE;
+    case UV_EHOSTUNREACH:
+    case UV_ENETUNREACH:
+        return TIDE_EHOSTUNREACH;
+    case UV_EMFILE:
+    case UV_ENFILE:
+        return TIDE_EMFILE;
     case UV_EACCES:
     case UV_EPERM:
         return TIDE_EPERM;
-    case UV_ENOENT:
     case UV_EAI_NONAME:
     case UV_EAI_NODATA:
+        return TIDE_ENOTFOUND;
+    case UV_ENOENT:
         return TIDE_ENOENT;
     case UV_EAGAIN:
     case UV_EAI_AGAIN:
         return TIDE_EAGAIN;
-    default: /* refused, reset, broken pipe, unreachable, too many files... */
+    default:
         return TIDE_EIO;
     }
 }
