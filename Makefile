@@ -215,6 +215,8 @@ BENCH_DIR := build-bench
 
 .PHONY: bench bench-build bench-callgrind
 
+# nginx-light: the local server of the fetch row (bench/nginx.py).
+bench-build: DEBIAN_PKGS += nginx-light
 bench-build: deps
 	CC="$(CC)" cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release \
 	  "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" -DTIDE_BUILD_TESTS=OFF -DTIDE_BUILD_EXAMPLES=OFF
