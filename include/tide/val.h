@@ -105,6 +105,11 @@ typedef struct tide_class {
     void (*destroy_)(tide_obj *o);
 } tide_class;
 
+/* For a class's `iterator` or `async_iterator` slot: the object is its own
+ * iterator, as JavaScript's iterators are (`[Symbol.iterator]() { return
+ * this }`). Returns self with a new reference. */
+TIDE_EXTERN tide_val tide_iter_self(tide_val self);
+
 /* ---- Scalars --------------------------------------------------------- */
 
 static inline tide_val tide_undefined(void) { tide_val v = {{0}, TIDE_T_UNDEFINED}; return v; }

@@ -29,12 +29,10 @@ static tide_val agen_next(tide_val self, tide_val v);
 static tide_val agen_return(tide_val self, tide_val v);
 static tide_val agen_throw(tide_val self, tide_val e);
 
-static tide_val self_iterator(tide_val self) { return tide_retain(self); }
-
 static const tide_async_iter_methods agen_methods = {agen_next, agen_return, agen_throw};
 static const tide_class agen_class = {
     .name = "AsyncGenerator",
-    .async_iterator = self_iterator,
+    .async_iterator = tide_iter_self,
     .async_iter = &agen_methods,
     .destroy_ = agen_destroy,
 };

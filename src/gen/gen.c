@@ -12,12 +12,10 @@ static int gen_next(tide_val self, tide_val v, tide_val *value, bool *done);
 static int gen_return(tide_val self, tide_val v, tide_val *value, bool *done);
 static int gen_throw(tide_val self, tide_val e, tide_val *value, bool *done);
 
-static tide_val gen_iterator(tide_val self) { return tide_retain(self); }
-
 static const tide_iter_methods gen_methods = {gen_next, gen_return, gen_throw};
 static const tide_class gen_class = {
     .name = "Generator",
-    .iterator = gen_iterator,
+    .iterator = tide_iter_self,
     .iter = &gen_methods,
     .destroy_ = gen_destroy,
 };

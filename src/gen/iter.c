@@ -99,13 +99,11 @@ static int array_next(tide_val self, tide_val v, tide_val *value, bool *done) {
 
 static void array_iter_finalize(void *data) { tide_release(((array_iter *)data)->array); }
 
-static tide_val self_iterator(tide_val self) { return tide_retain(self); }
-
 static const tide_iter_methods array_methods = {array_next, NULL, NULL};
 static const tide_class array_iter_class = {
     .name = "Array Iterator",
     .finalize = array_iter_finalize,
-    .iterator = self_iterator,
+    .iterator = tide_iter_self,
     .iter = &array_methods,
 };
 

@@ -352,13 +352,11 @@ static tide_val body_return(tide_val self, tide_val v) {
 
 static void body_finalize(void *data) { tide_release(((body_iter *)data)->resp); }
 
-static tide_val self_iterator(tide_val self) { return tide_retain(self); }
-
 static const tide_async_iter_methods body_methods = {body_next, body_return, NULL};
 static const tide_class body_class = {
     .name = "ResponseBody",
     .finalize = body_finalize,
-    .async_iterator = self_iterator,
+    .async_iterator = tide_iter_self,
     .async_iter = &body_methods,
 };
 

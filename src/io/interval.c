@@ -97,13 +97,11 @@ static void iv_finalize(void *data) {
     tide_release(iv->queue);
 }
 
-static tide_val self_iterator(tide_val self) { return tide_retain(self); }
-
 static const tide_async_iter_methods iv_methods = {iv_next, iv_return, NULL};
 static const tide_class iv_class = {
     .name = "Interval",
     .finalize = iv_finalize,
-    .async_iterator = self_iterator,
+    .async_iterator = tide_iter_self,
     .async_iter = &iv_methods,
 };
 

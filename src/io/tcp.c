@@ -359,13 +359,11 @@ typedef struct conn_ref {
 static void conn_finalize(void *data);
 static tide_val conn_next(tide_val self, tide_val v);
 static tide_val conn_return(tide_val self, tide_val v);
-static tide_val self_iterator(tide_val self) { return tide_retain(self); }
-
 static const tide_async_iter_methods conn_methods = {conn_next, conn_return, NULL};
 static const tide_class conn_class = {
     .name = "TcpConnection",
     .finalize = conn_finalize,
-    .async_iterator = self_iterator,
+    .async_iterator = tide_iter_self,
     .async_iter = &conn_methods,
 };
 
@@ -856,7 +854,7 @@ static const tide_async_iter_methods server_methods = {server_next, server_retur
 static const tide_class server_class = {
     .name = "TcpServer",
     .finalize = server_finalize,
-    .async_iterator = self_iterator,
+    .async_iterator = tide_iter_self,
     .async_iter = &server_methods,
 };
 

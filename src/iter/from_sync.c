@@ -105,13 +105,11 @@ static tide_val afs_throw(tide_val self, tide_val e) {
 
 static void afs_finalize(void *data) { tide_release(((afs *)data)->sync); }
 
-static tide_val self_iterator(tide_val self) { return tide_retain(self); }
-
 static const tide_async_iter_methods afs_methods = {afs_next, afs_return, afs_throw};
 static const tide_class afs_class = {
     .name = "Async-from-Sync Iterator",
     .finalize = afs_finalize,
-    .async_iterator = self_iterator,
+    .async_iterator = tide_iter_self,
     .async_iter = &afs_methods,
 };
 

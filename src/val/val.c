@@ -410,6 +410,8 @@ tide_val tide_iter_result(tide_val value, bool done) {
 tide_val tide_iter_result_value(tide_val r) { return pair_value(r, TIDE_T_ITER_RESULT); }
 bool tide_iter_result_done(tide_val r) { return pair_flag(r, TIDE_T_ITER_RESULT); }
 
+tide_val tide_iter_self(tide_val self) { return tide_retain(self); }
+
 /* ---- User objects ---------------------------------------------------- */
 
 tide_val tide_object_new(const tide_class *cls, size_t size) {
