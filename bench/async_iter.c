@@ -51,23 +51,9 @@ static int sum_iter(long n, int64_t *sum, tide_val *err) {
     return rc;
 }
 
-static bench_args args;
-
 static int64_t expect(long n) { return bench_triangle(n); }
 
-static int main_async(void *arg, tide_val *out) {
-    static const bench_work w = {"async_iter", sum_iter, expect, 1};
-    (void)arg;
-    int64_t sum;
-    double ns;
-    int rc = bench_measure(&w, args, &ns, &sum, out);
-    if (rc < 0)
-        return rc;
-    bench_report("async_iter", "ns/item", ns, args.n, sum, NULL);
-    return 0;
-}
-
 int main(int argc, char **argv) {
-    args = bench_parse(argc, argv, 5000000, 1000000);
-    return tide_run(main_async, NULL);
+    static const bench_work w = {"async_iter", sum_iter, expect, 1};
+    return bench_run_async(&w, "ns/item", bench_parse(argc, argv, 5000000, 1000000));
 }

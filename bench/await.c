@@ -31,23 +31,9 @@ static int sum_await(long n, int64_t *sum, tide_val *err) {
     return 0;
 }
 
-static bench_args args;
-
 static int64_t expect(long n) { return n; }
 
-static int main_async(void *arg, tide_val *out) {
-    static const bench_work w = {"await", sum_await, expect, 1};
-    (void)arg;
-    int64_t sum;
-    double ns;
-    int rc = bench_measure(&w, args, &ns, &sum, out);
-    if (rc < 0)
-        return rc;
-    bench_report("await", "ns/await", ns, args.n, sum, NULL);
-    return 0;
-}
-
 int main(int argc, char **argv) {
-    args = bench_parse(argc, argv, 10000000, 1000000);
-    return tide_run(main_async, NULL);
+    static const bench_work w = {"await", sum_await, expect, 1};
+    return bench_run_async(&w, "ns/await", bench_parse(argc, argv, 10000000, 1000000));
 }

@@ -927,28 +927,26 @@ static comp loop_end(comp res, int rc, tide_val err) {
     return res.k == C_BREAK ? NORMAL : res;
 }
 
-static comp exec_for_await(ctx *c, stmt *s) {
-    int rc = 0, saved = c->iter;
-    tide_val x, err;
-    comp res = NORMAL;
-    c->iter = 0;
-    tide_for_await (x, eval_src(c, s->e), &rc, &err) {
-        c->iter++;
-        if (g_quiet) {
-            tide_release(x);
-            res = quiet();
-            break;
-        }
-        tr("%s loop %s", c->self, show(x));
+/* One pass of a for-await or for-of body over value x (taken). Returns
+ * true to go on; false to leave the loop with *res set — a throw is left in
+ * *res too, for the caller's loop macro to raise. */
+static bool loop_body(ctx *c, stmt *s, tide_val x, comp *res) {
+    c->iter++;
+    if (g_quiet) {
         tide_release(x);
-        comp r = exec_block(c, &s->body);
-        if (r.k == C_NORMAL)
-            continue;
-        if (r.k == C_THROW)
-            tide_for_await_throw(tide_reason_code(r.v), r.v);
-        res = r;
-        break;
+        *res = quiet();
+        return false;
     }
+    tr("%s loop %s", c->self, show(x));
+    tide_release(x);
+    comp r = exec_block(c, &s->body);
+    if (r.k == C_NORMAL)
+        return true;
+    *res = r;
+    return false;
+}
+
+static comp loop_finish(ctx *c, int saved, comp res, int rc, tide_val err) {
     c->iter = saved;
     if (g_quiet) {
         tide_release(err);
@@ -958,35 +956,40 @@ static comp exec_for_await(ctx *c, stmt *s) {
     return loop_end(res, rc, err);
 }
 
+static comp exec_for_await(ctx *c, stmt *s) {
+    int rc = 0, saved = c->iter;
+    tide_val x, err;
+    comp res = NORMAL;
+    c->iter = 0;
+    tide_for_await (x, eval_src(c, s->e), &rc, &err) {
+        if (loop_body(c, s, x, &res))
+            continue;
+        if (res.k == C_THROW) {
+            comp t = res;
+            res = NORMAL;
+            tide_for_await_throw(tide_reason_code(t.v), t.v);
+        }
+        break;
+    }
+    return loop_finish(c, saved, res, rc, err);
+}
+
 static comp exec_for_of(ctx *c, stmt *s) {
     int rc = 0, saved = c->iter;
     tide_val x, err;
     comp res = NORMAL;
     c->iter = 0;
     tide_for_of (x, eval_src(c, s->e), &rc, &err) {
-        c->iter++;
-        if (g_quiet) {
-            tide_release(x);
-            res = quiet();
-            break;
-        }
-        tr("%s loop %s", c->self, show(x));
-        tide_release(x);
-        comp r = exec_block(c, &s->body);
-        if (r.k == C_NORMAL)
+        if (loop_body(c, s, x, &res))
             continue;
-        if (r.k == C_THROW)
-            tide_for_of_throw(tide_reason_code(r.v), r.v);
-        res = r;
+        if (res.k == C_THROW) {
+            comp t = res;
+            res = NORMAL;
+            tide_for_of_throw(tide_reason_code(t.v), t.v);
+        }
         break;
     }
-    c->iter = saved;
-    if (g_quiet) {
-        tide_release(err);
-        tide_release(res.v);
-        return quiet();
-    }
-    return loop_end(res, rc, err);
+    return loop_finish(c, saved, res, rc, err);
 }
 
 static comp exec_stmt(ctx *c, stmt *s) {
