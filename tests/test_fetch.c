@@ -234,6 +234,19 @@ static void note(int *rc, char *msg, size_t size, int code, tide_val reason) {
 #define NOTE(code, reason) note(&R.rc, R.msg, sizeof R.msg, (code), (reason))
 #define NOTE2(code, reason) note(&R.rc2, R.msg2, sizeof R.msg2, (code), (reason))
 
+/* Fetches path and awaits read (tide_response_text, _bytes or _json) on the
+ * response. Returns 0 with the value in *out, or the failing code with the
+ * reason — of the fetch or of the read — in *out. */
+static int fetch_read(const char *path, tide_val (*read)(tide_val), tide_val *out) {
+    tide_val res;
+    int rc = tide_await(tide_fetch(url(path), NULL), &res);
+    if (rc < 0)
+        return *out = res, rc;
+    rc = tide_await(read(res), out);
+    tide_release(res);
+    return rc;
+}
+
 static void append(tide_val chunk) {
     size_t n = tide_bytes_len(chunk);
     if (R.len + n < sizeof R.text) {
@@ -673,13 +686,9 @@ static int truncated_body(void *arg UNUSED, tide_val *out UNUSED) {
     }
     tide_release(res);
     /* The same through text(). */
-    rc = tide_await(tide_fetch(url("/truncated"), NULL), &res);
-    if (rc < 0)
-        return NOTE2(rc, res), tide_release(res), 0;
-    rc = tide_await(tide_response_text(res), &v);
+    rc = fetch_read("/truncated", tide_response_text, &v);
     NOTE2(rc, v);
     tide_release(v);
-    tide_release(res);
     return 0;
 }
 
@@ -701,13 +710,7 @@ static void closed_mid_body(void **state UNUSED) {
 static int one_fetch(void *arg, tide_val *out) {
     char path[64];
     snprintf(path, sizeof path, "/plain?i=%d", (int)(intptr_t)arg);
-    tide_val res;
-    int rc = tide_await(tide_fetch(url(path), NULL), &res);
-    if (rc < 0)
-        return *out = res, rc;
-    rc = tide_await(tide_response_text(res), out);
-    tide_release(res);
-    return rc;
+    return fetch_read(path, tide_response_text, out);
 }
 
 static int concurrent_body(void *arg UNUSED, tide_val *out UNUSED) {
@@ -1086,12 +1089,8 @@ static const char *json_doc =
     "\"s\":\"q\\\"\\n\\u0001\"}";
 
 static int json_body(void *arg UNUSED, tide_val *out UNUSED) {
-    tide_val res, v;
-    int rc = tide_await(tide_fetch(url("/json"), NULL), &res);
-    if (rc < 0)
-        return NOTE(rc, res), tide_release(res), 0;
-    rc = tide_await(tide_response_json(res), &v);
-    tide_release(res);
+    tide_val v;
+    int rc = fetch_read("/json", tide_response_json, &v);
     if (rc < 0)
         return NOTE(rc, v), tide_release(v), 0;
     R.ok = tide_is_json_object(v) && tide_json_object_len(v) == 4;
@@ -1109,13 +1108,9 @@ static int json_body(void *arg UNUSED, tide_val *out UNUSED) {
     tide_release(s);
     tide_release(v);
 
-    rc = tide_await(tide_fetch(url("/json-bad"), NULL), &res);
-    if (rc < 0)
-        return NOTE2(rc, res), tide_release(res), 0;
-    rc = tide_await(tide_response_json(res), &v);
+    rc = fetch_read("/json-bad", tide_response_json, &v);
     NOTE2(rc, v);
     tide_release(v);
-    tide_release(res);
     return 0;
 }
 
@@ -1202,20 +1197,12 @@ static void json_values(void **state UNUSED) {
 static int fault_program(void *arg UNUSED, tide_val *out) {
     tide_val res, v, chunk;
     long total = 0;
-    int rc = tide_await(tide_fetch(url("/plain"), NULL), &res);
-    if (rc < 0)
-        return *out = res, rc;
-    rc = tide_await(tide_response_text(res), &v);
-    tide_release(res);
+    int rc = fetch_read("/plain", tide_response_text, &v);
     if (rc < 0)
         return *out = v, rc;
     total += (long)tide_str_len(v);
     tide_release(v);
-    if ((rc = tide_await(tide_fetch(url("/json"), NULL), &res)) < 0)
-        return *out = res, rc;
-    rc = tide_await(tide_response_json(res), &v);
-    tide_release(res);
-    if (rc < 0)
+    if ((rc = fetch_read("/json", tide_response_json, &v)) < 0)
         return *out = v, rc;
     total += (long)tide_json_object_len(v);
     tide_release(v);
