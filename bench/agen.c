@@ -28,15 +28,7 @@ static int count(tide_gen *g, void *arg, tide_val *out) {
  * by the generator while it runs: it lives in this frame, which outlives
  * the loop. */
 static int sum_agen(long n, int64_t *sum, tide_val *err) {
-    int64_t s = 0;
-    int rc;
-    tide_val x;
-    tide_for_await (x, tide_async_gen(count, &n), &rc, err) {
-        s += tide_get_int(x);
-        tide_release(x);
-    }
-    *sum = s;
-    return rc;
+    return bench_sum_for_await(tide_async_gen(count, &n), sum, err);
 }
 
 static int64_t expect(long n) { return bench_triangle(n); }

@@ -40,15 +40,7 @@ static int sum_iter(long n, int64_t *sum, tide_val *err) {
     if (tide_is_error(it))
         return *err = it, tide_error_code(it);
     *(counter *)tide_object_data(it) = (counter){0, n};
-    int64_t s = 0;
-    int rc;
-    tide_val x;
-    tide_for_await (x, it, &rc, err) { /* takes it */
-        s += tide_get_int(x);
-        tide_release(x);
-    }
-    *sum = s;
-    return rc;
+    return bench_sum_for_await(it, sum, err);
 }
 
 static int64_t expect(long n) { return bench_triangle(n); }

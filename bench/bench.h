@@ -120,6 +120,20 @@ static inline void bench_check(const char *name, const char *what, int64_t got, 
 /* 0 + 1 + ... + (n - 1). */
 static inline int64_t bench_triangle(long n) { return (int64_t)n * (n - 1) / 2; }
 
+/* for await (x of src) sum += x, over int items; src taken. Returns the
+ * loop's code with the reason in *err. */
+static inline int bench_sum_for_await(tide_val src, int64_t *sum, tide_val *err) {
+    int64_t s = 0;
+    int rc;
+    tide_val x;
+    tide_for_await (x, src, &rc, err) {
+        s += tide_get_int(x);
+        tide_release(x);
+    }
+    *sum = s;
+    return rc;
+}
+
 /* A workload: run(n, &sum, &err) does it n times and sums what it saw;
  * expect(n) is the right sum; each of the n counts `units` of the row's unit
  * (a task's 10 hops). */
