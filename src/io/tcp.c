@@ -23,14 +23,11 @@
  * libuv's alloc and read steps. */
 #include <limits.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <uv.h>
 
-#include <tide.h>
-#include <tide/tcp.h>
+#include "tcp_impl.h"
 
 static _Thread_local tide__tcp_stats stats;
 
@@ -38,31 +35,6 @@ void tide__tcp_get_stats(tide__tcp_stats *out) {
     if (out)
         *out = stats;
 }
-
-/* A promise waiting on libuv, tied to an abort signal. Each lives in a
- * record (see below); while it listens, the listener holds a reference to
- * that record of its own. */
-typedef struct tcp_wait {
-    tide_val promise; /* undefined once settled: the wait is over */
-    tide_val signal;  /* held while listening, or undefined */
-    tide_val rec;     /* the record it is part of (not a reference) */
-    void (*on_abort)(void *rec, tide_val reason); /* called while not over */
-} tcp_wait;
-
-/* A pending next() on a connection or a server. */
-typedef struct tcp_pend tcp_pend;
-struct tcp_pend {
-    tide_val self;
-    tcp_wait w;
-    tcp_pend *next, *prev;
-    void *owner; /* the conn or server whose queue holds it */
-};
-
-typedef struct tcp_queue {
-    tcp_pend *head, *tail; /* oldest first */
-} tcp_queue;
-
-/* ---- Records, waits, errors ------------------------------------------- */
 
 /* What libuv reads into. Chunks are copied out at once, so one buffer serves
  * every connection of the thread (libuv calls alloc, read(2) and the read
@@ -74,268 +46,12 @@ typedef struct read_buffer {
 } read_buffer;
 static _Thread_local read_buffer *read_buf;
 
-static const tide_class rec_class = {.name = "TcpRecord"};
-
-static void *tcp_rec_new(size_t size) {
-    tide_val v = tide_object_new(&rec_class, size);
-    tide_val *self = tide_object_data(v);
-    if (!self) {
-        tide_release(v);
-        return NULL;
-    }
-    *self = v;
-    return self;
-}
-
-static void tcp_rec_free(void *rec) { tide_release(*(tide_val *)rec); }
-
-/* The running task's signal, or undefined outside a task and while the task
- * is shielded (a clean-up's waits must not be cut short). The shield is only
- * readable by setting it, hence the round trip. */
-static tide_val tcp_signal(void) {
-    tide_val s = tide_task_signal();
-    if (tide_is_undefined(s))
-        return s;
-    bool was = tide_task_shield(true);
-    tide_task_shield(was);
-    return was ? tide_undefined() : s;
-}
-
-/* The one abort listener. Why it holds a reference to the record: a
- * listener removed while the signal is calling its listeners is still called
- * (tide_abort_signal_off answers TIDE_ENOENT then) — for instance when an
- * earlier listener closed a connection and so ended this wait. The record
- * stays until that call, which then only lets go of it. */
-static void wait_aborted(void *data, tide_val reason) {
-    tcp_wait *w = data;
-    tide_val rec = w->rec;
-    tide_clear(&w->signal); /* the listener is gone already */
-    if (!tide_is_undefined(w->promise))
-        w->on_abort(tide_object_data(rec), reason);
-    tide_release(rec);
-}
-
-/* Starts listening to sig (borrowed; undefined: none) for the wait w in
- * record rec. 0, or TIDE_ENOMEM / TIDE_EALREADY (not listening). */
-static int tcp_wait_begin(tcp_wait *w, void *rec, tide_val sig,
-                          void (*on_abort)(void *rec, tide_val reason)) {
-    w->rec = *(tide_val *)rec;
-    w->on_abort = on_abort;
-    w->signal = tide_undefined();
-    if (tide_is_obj(sig)) {
-        int rc = tide_abort_signal_on_abort(sig, wait_aborted, w);
-        if (rc != 0)
-            return rc;
-        w->signal = tide_retain(sig);
-        tide_retain(w->rec); /* the listener's */
-    }
-    return 0;
-}
-
-/* Stops listening. The record must still be held by its owner. */
-static void tcp_wait_end(tcp_wait *w) {
-    if (!tide_is_obj(w->signal))
-        return;
-    bool removed = tide_abort_signal_off(w->signal, wait_aborted, w) == 0;
-    tide_clear(&w->signal);
-    if (removed)
-        tide_release(w->rec); /* else the call still to come lets go */
-}
-
-/* Settles w's promise (taken off w): fulfil with v, or reject with v. */
-static void tcp_wait_settle(tcp_wait *w, bool ok, tide_val v) {
-    tide_val p = w->promise;
-    w->promise = tide_undefined();
-    if (ok)
-        tide_promise_resolve(p, v);
-    else
-        tide_promise_reject(p, v);
-    tide_release(p);
-}
-
-static tide_val tcp_result(tide_val v, bool done) {
-    tide_val r = tide_iter_result(v, done);
-    return tide_is_error(r) ? tide_promise_rejected(r) : tide_promise_resolved(r);
-}
-
-static void tcp_settle_result(tcp_wait *w, tide_val v, bool done) {
-    tide_val r = tide_iter_result(v, done);
-    tcp_wait_settle(w, !tide_is_error(r), r);
-}
-
-static int tcp_code(int uv_err) {
-    switch (uv_err) {
-    case UV_ETIMEDOUT:
-        return TIDE_ETIMEDOUT;
-    case UV_ECANCELED:
-    case UV_EAI_CANCELED:
-        return TIDE_ECANCELED;
-    case UV_EINVAL:
-    case UV_EAFNOSUPPORT:
-    case UV_EADDRNOTAVAIL:
-    case UV_EAI_BADFLAGS:
-    case UV_EAI_FAMILY:
-    case UV_EAI_SERVICE:
-    case UV_EAI_SOCKTYPE:
-        return TIDE_EINVAL;
-    case UV_ENOMEM:
-    case UV_ENOBUFS:
-    case UV_EAI_MEMORY:
-        return TIDE_ENOMEM;
-    case UV_EADDRINUSE:
-        return TIDE_EADDRINUSE;
-    case UV_EBUSY:
-        return TIDE_EBUSY;
-    case UV_ECONNREFUSED:
-        return TIDE_ECONNREFUSED;
-    case UV_ECONNRESET:
-    case UV_ECONNABORTED:
-        return TIDE_ECONNRESET;
-    case UV_EPIPE:
-        return TIDE_EPIPE;
-    case UV_EHOSTUNREACH:
-    case UV_ENETUNREACH:
-        return TIDE_EHOSTUNREACH;
-    case UV_EMFILE:
-    case UV_ENFILE:
-        return TIDE_EMFILE;
-    case UV_EACCES:
-    case UV_EPERM:
-        return TIDE_EPERM;
-    case UV_EAI_NONAME:
-    case UV_EAI_NODATA:
-        return TIDE_ENOTFOUND;
-    case UV_ENOENT:
-        return TIDE_ENOENT;
-    case UV_EAGAIN:
-    case UV_EAI_AGAIN:
-        return TIDE_EAGAIN;
-    default:
-        return TIDE_EIO;
-    }
-}
-
-static tide_val tcp_error(int uv_err, const char *what, const char *where) {
-    return tide_error_new(tcp_code(uv_err), "%s %s: %s (%s)", what, where, uv_strerror(uv_err),
-                          uv_err_name(uv_err));
-}
-
-static void tcp_fmt_addr(char *buf, size_t size, const struct sockaddr *sa) {
-    char ip[64] = "?";
-    if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
-        uv_ip6_name(a, ip, sizeof ip);
-        snprintf(buf, size, "[%s]:%d", ip, ntohs(a->sin6_port));
-    } else {
-        const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
-        uv_ip4_name(a, ip, sizeof ip);
-        snprintf(buf, size, "%s:%d", ip, ntohs(a->sin_port));
-    }
-}
-
-/* A numeric IPv4 or IPv6 address with a port, or -1. */
-static int tcp_parse_addr(const char *host, int port, struct sockaddr_storage *ss) {
-    memset(ss, 0, sizeof *ss);
-    if (uv_ip4_addr(host, port, (struct sockaddr_in *)ss) == 0)
-        return 0;
-    if (uv_ip6_addr(host, port, (struct sockaddr_in6 *)ss) == 0)
-        return 0;
-    return -1;
-}
-
-static void ignore_sigpipe_once(void) {
-    struct sigaction sa;
-    if (sigaction(SIGPIPE, NULL, &sa) == 0 && !(sa.sa_flags & SA_SIGINFO) &&
-        sa.sa_handler == SIG_DFL) {
-        sa.sa_handler = SIG_IGN;
-        sigaction(SIGPIPE, &sa, NULL);
-    }
-}
-
-/* libuv writes with writev(2): a write to a connection the peer reset
- * raises SIGPIPE, whose default kills the process. Node ignores it; so do
- * we, unless the program chose a disposition of its own. */
-static void tcp_ignore_sigpipe(void) {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, ignore_sigpipe_once);
-}
-
-static void tcp_checkpoint(void) { tide_loop_checkpoint(tide_loop_current()); }
-
 /* A handle's close callback ran. */
 static void handle_gone(void) {
     if (--stats.handles == 0 && read_buf) {
-        tcp_rec_free(read_buf);
+        tide__tcp_rec_free(read_buf);
         read_buf = NULL;
     }
-}
-
-static bool tcp_same_loop(const uv_handle_t *h) {
-    return h->loop == tide_loop_uv(tide_loop_current());
-}
-
-/* ---- Queues of pending next()s ----------------------------------------- */
-
-static void tcp_q_push(tcp_queue *q, tcp_pend *r) {
-    r->next = NULL;
-    r->prev = q->tail;
-    if (q->tail)
-        q->tail->next = r;
-    else
-        q->head = r;
-    q->tail = r;
-}
-
-static void tcp_q_remove(tcp_queue *q, tcp_pend *r) {
-    if (r->prev)
-        r->prev->next = r->next;
-    else
-        q->head = r->next;
-    if (r->next)
-        r->next->prev = r->prev;
-    else
-        q->tail = r->prev;
-    r->next = r->prev = NULL;
-}
-
-static tcp_pend *tcp_q_shift(tcp_queue *q) {
-    tcp_pend *r = q->head;
-    if (r)
-        tcp_q_remove(q, r);
-    return r;
-}
-
-/* A pending next() is over: how > 0 done, 0 fulfilled with v, < 0 rejected
- * with v. The record (already off its queue) is freed. */
-static void tcp_pend_finish(tcp_pend *r, int how, tide_val v) {
-    tcp_wait_end(&r->w);
-    if (how < 0)
-        tcp_wait_settle(&r->w, false, v);
-    else
-        tcp_settle_result(&r->w, how > 0 ? tide_undefined() : v, how > 0);
-    tcp_rec_free(r);
-}
-
-/* A new pending next() on q, tied to the running task's signal; returns
- * its promise. */
-static tide_val tcp_pend_new(tcp_queue *q, void *owner, void (*on_abort)(void *, tide_val)) {
-    tide_val sig = tcp_signal();
-    if (tide_abort_signal_aborted(sig))
-        return tide_promise_rejected(tide_retain(tide_abort_signal_reason(sig)));
-    tide_val p = tide_promise_new();
-    if (tide_promise_state(p) != TIDE_PENDING)
-        return p;
-    tcp_pend *r = tcp_rec_new(sizeof *r);
-    if (!r || tcp_wait_begin(&r->w, r, sig, on_abort) != 0) {
-        if (r)
-            tcp_rec_free(r);
-        tide_release(p);
-        return tide_promise_rejected(tide_error_new(TIDE_ENOMEM, NULL));
-    }
-    r->owner = owner;
-    r->w.promise = tide_retain(p);
-    tcp_q_push(q, r);
-    return p;
 }
 
 /* ---- Connections -------------------------------------------------------- */
@@ -376,8 +92,8 @@ static conn *conn_of(tide_val v) {
 static void conn_closed(uv_handle_t *h) {
     conn *c = h->data;
     handle_gone();
-    tcp_rec_free(c); /* the handle's reference */
-    tcp_checkpoint();
+    tide__tcp_rec_free(c); /* the handle's reference */
+    tide__tcp_checkpoint();
 }
 
 static void set_reading(conn *c, bool on) {
@@ -393,19 +109,19 @@ static void conn_close(conn *c) {
     set_reading(c, false); /* uv_close stops the reading */
     tide_clear(&c->stash);
     tcp_pend *r;
-    while ((r = tcp_q_shift(&c->q)))
-        tcp_pend_finish(r, 1, tide_undefined());
+    while ((r = tide__tcp_q_shift(&c->q)))
+        tide__tcp_pend_finish(r, 1, tide_undefined());
     uv_close((uv_handle_t *)&c->h, conn_closed);
 }
 
 /* A new core with an initialised handle, holding two references: the
  * caller's and the handle's. NULL when out of memory. */
 static conn *conn_new(void) {
-    conn *c = tcp_rec_new(sizeof *c);
+    conn *c = tide__tcp_rec_new(sizeof *c);
     if (!c)
         return NULL;
     if (uv_tcp_init(tide_loop_uv(tide_loop_current()), &c->h) != 0) {
-        tcp_rec_free(c);
+        tide__tcp_rec_free(c);
         return NULL;
     }
     c->h.data = c;
@@ -421,7 +137,7 @@ static tide_val conn_wrap(conn *c) {
     conn_ref *ref = tide_object_data(v);
     if (!ref) {
         conn_close(c);
-        tcp_rec_free(c);
+        tide__tcp_rec_free(c);
         return v;
     }
     ref->c = c;
@@ -433,7 +149,7 @@ static void conn_ready(conn *c) {
     struct sockaddr_storage ss;
     int len = sizeof ss;
     if (uv_tcp_getpeername(&c->h, (struct sockaddr *)&ss, &len) == 0)
-        tcp_fmt_addr(c->peer, sizeof c->peer, (struct sockaddr *)&ss);
+        tide__tcp_fmt_addr(c->peer, sizeof c->peer, (struct sockaddr *)&ss);
     else
         snprintf(c->peer, sizeof c->peer, "?");
     uv_tcp_nodelay(&c->h, 1);
@@ -442,7 +158,7 @@ static void conn_ready(conn *c) {
 static void conn_finalize(void *data) {
     conn *c = ((conn_ref *)data)->c;
     conn_close(c);
-    tcp_rec_free(c);
+    tide__tcp_rec_free(c);
 }
 
 const char *tide_tcp_peer(tide_val v) {
@@ -456,7 +172,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
     (void)h;
     (void)suggested;
     if (!read_buf)
-        read_buf = tcp_rec_new(sizeof *read_buf);
+        read_buf = tide__tcp_rec_new(sizeof *read_buf);
     /* Out of memory: an empty buffer, and libuv reports UV_ENOBUFS. */
     *buf = read_buf ? uv_buf_init(read_buf->data, sizeof read_buf->data) : uv_buf_init(NULL, 0);
 }
@@ -480,8 +196,8 @@ static void read_update(conn *c) {
     }
     c->ended = true;
     tcp_pend *r;
-    while ((r = tcp_q_shift(&c->q)))
-        tcp_pend_finish(r, -1, tcp_error(rc, "read", c->peer));
+    while ((r = tide__tcp_q_shift(&c->q)))
+        tide__tcp_pend_finish(r, -1, tide__tcp_error(rc, "read", c->peer));
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
@@ -489,17 +205,17 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     if (nread == 0) /* EAGAIN: nothing */
         goto out;
     stats.reads++;
-    tcp_pend *r = tcp_q_shift(&c->q);
+    tcp_pend *r = tide__tcp_q_shift(&c->q);
     if (nread > 0) {
         tide_val chunk = tide_bytes_new(buf->base, (size_t)nread);
         if (tide_is_error(chunk)) {
             c->ended = true; /* the data is lost: the stream cannot go on */
             if (r)
-                tcp_pend_finish(r, -1, chunk);
+                tide__tcp_pend_finish(r, -1, chunk);
             else
                 tide_release(chunk);
         } else if (r) {
-            tcp_pend_finish(r, 0, chunk);
+            tide__tcp_pend_finish(r, 0, chunk);
         } else {
             stats.reads_unasked++;
             tide_release(c->stash);
@@ -509,39 +225,39 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
         c->ended = true;
         if (r) {
             if (nread == UV_EOF)
-                tcp_pend_finish(r, 1, tide_undefined());
+                tide__tcp_pend_finish(r, 1, tide_undefined());
             else
-                tcp_pend_finish(r, -1, tcp_error((int)nread, "read", c->peer));
+                tide__tcp_pend_finish(r, -1, tide__tcp_error((int)nread, "read", c->peer));
         }
-        while ((r = tcp_q_shift(&c->q)))
-            tcp_pend_finish(r, 1, tide_undefined());
+        while ((r = tide__tcp_q_shift(&c->q)))
+            tide__tcp_pend_finish(r, 1, tide_undefined());
     }
     read_update(c);
 out:
-    tcp_checkpoint();
+    tide__tcp_checkpoint();
 }
 
 static void read_abort(void *rec, tide_val reason) {
     tcp_pend *r = rec;
     conn *c = r->owner;
-    tcp_q_remove(&c->q, r);
-    tcp_pend_finish(r, -1, tide_retain(reason));
+    tide__tcp_q_remove(&c->q, r);
+    tide__tcp_pend_finish(r, -1, tide_retain(reason));
     read_update(c);
 }
 
 static tide_val conn_next(tide_val self, tide_val v) {
     conn *c = conn_of(self);
     tide_release(v);
-    if (!tcp_same_loop((uv_handle_t *)&c->h))
+    if (!tide__tcp_same_loop((uv_handle_t *)&c->h))
         return tide_promise_rejected(tide_error_new(TIDE_ETHREAD, NULL));
     if (tide_is_obj(c->stash)) {
         tide_val chunk = c->stash;
         c->stash = tide_undefined();
-        return tcp_result(chunk, false);
+        return tide__tcp_result(chunk, false);
     }
     if (c->closing || c->ended)
-        return tcp_result(tide_undefined(), true);
-    tide_val p = tcp_pend_new(&c->q, c, read_abort);
+        return tide__tcp_result(tide_undefined(), true);
+    tide_val p = tide__tcp_pend_new(&c->q, c, read_abort);
     read_update(c);
     return p;
 }
@@ -550,7 +266,7 @@ static tide_val conn_next(tide_val self, tide_val v) {
  * connection. */
 static tide_val conn_return(tide_val self, tide_val v) {
     conn_close(conn_of(self));
-    return tcp_result(v, true);
+    return tide__tcp_result(v, true);
 }
 
 /* ---- Writing and shutting down --------------------------------------------- */
@@ -570,24 +286,24 @@ typedef struct wreq {
 
 static void write_abort(void *rec, tide_val reason) {
     wreq *w = rec;
-    tcp_wait_settle(&w->w, false, tide_retain(reason));
+    tide__tcp_wait_settle(&w->w, false, tide_retain(reason));
     conn_close(w->c); /* libuv's callback (ECANCELED) frees w */
 }
 
 static void write_done(wreq *w, int status) {
     if (!tide_is_undefined(w->w.promise)) {
-        tcp_wait_end(&w->w);
+        tide__tcp_wait_end(&w->w);
         if (status < 0)
-            tcp_wait_settle(&w->w, false,
-                            tcp_error(status, w->shutdown ? "shutdown" : "write", w->c->peer));
+            tide__tcp_wait_settle(&w->w, false,
+                            tide__tcp_error(status, w->shutdown ? "shutdown" : "write", w->c->peer));
         else
-            tcp_wait_settle(&w->w, true, tide_undefined());
+            tide__tcp_wait_settle(&w->w, true, tide_undefined());
     }
     tide_val connv = w->conn;
     tide_release(w->data);
-    tcp_rec_free(w);
+    tide__tcp_rec_free(w);
     tide_release(connv); /* may close the connection: last */
-    tcp_checkpoint();
+    tide__tcp_checkpoint();
 }
 
 static void on_written(uv_write_t *req, int status) { write_done(req->data, status); }
@@ -608,7 +324,7 @@ static tide_val write_start(tide_val connv, tide_val data, bool shutdown) {
         tide_release(data);
         return tide_promise_rejected(e);
     }
-    if (!tcp_same_loop((uv_handle_t *)&c->h)) {
+    if (!tide__tcp_same_loop((uv_handle_t *)&c->h)) {
         tide_release(data);
         return tide_promise_rejected(tide_error_new(TIDE_ETHREAD, NULL));
     }
@@ -623,7 +339,7 @@ static tide_val write_start(tide_val connv, tide_val data, bool shutdown) {
         return tide_promise_rejected(
             tide_error_new(TIDE_ERANGE, "%s: more than 4 GiB in one write", what));
     }
-    tide_val sig = tcp_signal();
+    tide_val sig = tide__tcp_signal();
     if (tide_abort_signal_aborted(sig)) {
         tide_release(data);
         return tide_promise_rejected(tide_retain(tide_abort_signal_reason(sig)));
@@ -633,10 +349,10 @@ static tide_val write_start(tide_val connv, tide_val data, bool shutdown) {
         tide_release(data);
         return p;
     }
-    wreq *w = tcp_rec_new(sizeof *w);
-    if (!w || tcp_wait_begin(&w->w, w, sig, write_abort) != 0) {
+    wreq *w = tide__tcp_rec_new(sizeof *w);
+    if (!w || tide__tcp_wait_begin(&w->w, w, sig, write_abort) != 0) {
         if (w)
-            tcp_rec_free(w);
+            tide__tcp_rec_free(w);
         tide_release(data);
         tide_release(p);
         return tide_promise_rejected(tide_error_new(TIDE_ENOMEM, NULL));
@@ -654,10 +370,10 @@ static tide_val write_start(tide_val connv, tide_val data, bool shutdown) {
         rc = uv_write(&w->u.write, (uv_stream_t *)&c->h, &b, 1, on_written);
     }
     if (rc != 0) {
-        tcp_wait_end(&w->w);
+        tide__tcp_wait_end(&w->w);
         tide_release(w->data);
-        tcp_rec_free(w);
-        tide_promise_reject(p, tcp_error(rc, shutdown ? "shutdown" : "write", c->peer));
+        tide__tcp_rec_free(w);
+        tide_promise_reject(p, tide__tcp_error(rc, shutdown ? "shutdown" : "write", c->peer));
         return p;
     }
     if (shutdown)
@@ -688,7 +404,7 @@ typedef struct creq {
 
 static void connect_abort(void *rec, tide_val reason) {
     creq *q = rec;
-    tcp_wait_settle(&q->w, false, tide_retain(reason));
+    tide__tcp_wait_settle(&q->w, false, tide_retain(reason));
     if (q->resolving)
         uv_cancel((uv_req_t *)&q->gai); /* its callback still comes, and frees q */
     if (q->c)
@@ -696,18 +412,18 @@ static void connect_abort(void *rec, tide_val reason) {
 }
 
 static void connect_fail(creq *q, tide_val reason) {
-    tcp_wait_end(&q->w);
-    tcp_wait_settle(&q->w, false, reason);
+    tide__tcp_wait_end(&q->w);
+    tide__tcp_wait_settle(&q->w, false, reason);
 }
 
 /* Frees q once no libuv request refers to it (it is settled by then). */
 static void connect_maybe_free(creq *q) {
     if (q->resolving || q->c)
         return;
-    tcp_wait_end(&q->w);
+    tide__tcp_wait_end(&q->w);
     if (q->ai)
         uv_freeaddrinfo(q->ai);
-    tcp_rec_free(q);
+    tide__tcp_rec_free(q);
 }
 
 static void on_connected(uv_connect_t *req, int status);
@@ -723,7 +439,7 @@ static bool connect_attempt(creq *q, const struct sockaddr *sa) {
     if (rc != 0) {
         q->last_err = rc;
         conn_close(c);
-        tcp_rec_free(c);
+        tide__tcp_rec_free(c);
         return false;
     }
     q->c = c;
@@ -739,7 +455,7 @@ static void connect_next(creq *q) {
         if ((a->ai_family == AF_INET || a->ai_family == AF_INET6) && connect_attempt(q, a->ai_addr))
             return;
     }
-    connect_fail(q, tcp_error(q->last_err ? q->last_err : UV_EAI_NONAME, "connect", q->where));
+    connect_fail(q, tide__tcp_error(q->last_err ? q->last_err : UV_EAI_NONAME, "connect", q->where));
 }
 
 static void on_connected(uv_connect_t *req, int status) {
@@ -748,20 +464,20 @@ static void on_connected(uv_connect_t *req, int status) {
     q->c = NULL;
     if (tide_is_undefined(q->w.promise)) { /* cancelled */
         conn_close(c);
-        tcp_rec_free(c);
+        tide__tcp_rec_free(c);
     } else if (status < 0) {
         q->last_err = status;
         conn_close(c);
-        tcp_rec_free(c);
+        tide__tcp_rec_free(c);
         connect_next(q);
     } else {
         conn_ready(c);
         tide_val v = conn_wrap(c);
-        tcp_wait_end(&q->w);
-        tcp_wait_settle(&q->w, !tide_is_error(v), v);
+        tide__tcp_wait_end(&q->w);
+        tide__tcp_wait_settle(&q->w, !tide_is_error(v), v);
     }
     connect_maybe_free(q);
-    tcp_checkpoint();
+    tide__tcp_checkpoint();
 }
 
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
@@ -771,13 +487,13 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
         if (res)
             uv_freeaddrinfo(res);
     } else if (status < 0) {
-        connect_fail(q, tcp_error(status, "getaddrinfo", q->host));
+        connect_fail(q, tide__tcp_error(status, "getaddrinfo", q->host));
     } else {
         q->ai = q->cur = res;
         connect_next(q);
     }
     connect_maybe_free(q);
-    tcp_checkpoint();
+    tide__tcp_checkpoint();
 }
 
 tide_val tide_tcp_connect(const char *host, int port) {
@@ -790,17 +506,17 @@ tide_val tide_tcp_connect(const char *host, int port) {
             tide_error_new(TIDE_EINVAL, "tide_tcp_connect: port %d is outside 1..65535", port));
     if (!tide_loop_current())
         return tide_promise_rejected(tide_error_new(TIDE_ENOLOOP, NULL));
-    tide_val sig = tcp_signal();
+    tide_val sig = tide__tcp_signal();
     if (tide_abort_signal_aborted(sig))
         return tide_promise_rejected(tide_retain(tide_abort_signal_reason(sig)));
-    tcp_ignore_sigpipe();
+    tide__tcp_ignore_sigpipe();
     tide_val p = tide_promise_new();
     if (tide_promise_state(p) != TIDE_PENDING)
         return p;
-    creq *q = tcp_rec_new(sizeof *q);
-    if (!q || tcp_wait_begin(&q->w, q, sig, connect_abort) != 0) {
+    creq *q = tide__tcp_rec_new(sizeof *q);
+    if (!q || tide__tcp_wait_begin(&q->w, q, sig, connect_abort) != 0) {
         if (q)
-            tcp_rec_free(q);
+            tide__tcp_rec_free(q);
         tide_release(p);
         return tide_promise_rejected(tide_error_new(TIDE_ENOMEM, NULL));
     }
@@ -808,9 +524,9 @@ tide_val tide_tcp_connect(const char *host, int port) {
     snprintf(q->host, sizeof q->host, "%s", host);
     snprintf(q->where, sizeof q->where, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
     struct sockaddr_storage ss;
-    if (tcp_parse_addr(host, port, &ss) == 0) {
+    if (tide__tcp_parse_addr(host, port, &ss) == 0) {
         if (!connect_attempt(q, (struct sockaddr *)&ss))
-            connect_fail(q, tcp_error(q->last_err, "connect", q->where));
+            connect_fail(q, tide__tcp_error(q->last_err, "connect", q->where));
     } else {
         char service[16];
         snprintf(service, sizeof service, "%d", port);
@@ -822,7 +538,7 @@ tide_val tide_tcp_connect(const char *host, int port) {
         if (rc == 0)
             q->resolving = true;
         else
-            connect_fail(q, tcp_error(rc, "getaddrinfo", host));
+            connect_fail(q, tide__tcp_error(rc, "getaddrinfo", host));
     }
     connect_maybe_free(q);
     return p;
@@ -867,8 +583,8 @@ static server *server_of(tide_val v) {
 static void server_closed(uv_handle_t *h) {
     server *s = h->data;
     handle_gone();
-    tcp_rec_free(s); /* the handle's reference */
-    tcp_checkpoint();
+    tide__tcp_rec_free(s); /* the handle's reference */
+    tide__tcp_checkpoint();
 }
 
 static void server_close(server *s) {
@@ -877,15 +593,15 @@ static void server_close(server *s) {
     s->closing = true;
     tide_clear(&s->error);
     tcp_pend *r;
-    while ((r = tcp_q_shift(&s->q)))
-        tcp_pend_finish(r, 1, tide_undefined());
+    while ((r = tide__tcp_q_shift(&s->q)))
+        tide__tcp_pend_finish(r, 1, tide_undefined());
     uv_close((uv_handle_t *)&s->h, server_closed); /* closes a waiting connection too */
 }
 
 static void server_finalize(void *data) {
     server *s = ((server_ref *)data)->s;
     server_close(s);
-    tcp_rec_free(s);
+    tide__tcp_rec_free(s);
 }
 
 /* Takes the connection waiting in libuv's slot: 0 with the connection in
@@ -905,7 +621,7 @@ static int accept_one(server *s, tide_val *out) {
     s->ready = false;
     if (rc != 0) {
         tide_release(v); /* closes c */
-        *out = tcp_error(rc, "accept", s->name);
+        *out = tide__tcp_error(rc, "accept", s->name);
         return tide_error_code(*out);
     }
     conn_ready(c);
@@ -915,11 +631,11 @@ static int accept_one(server *s, tide_val *out) {
 
 static void on_connection(uv_stream_t *h, int status) {
     server *s = h->data;
-    tcp_pend *r = tcp_q_shift(&s->q);
+    tcp_pend *r = tide__tcp_q_shift(&s->q);
     if (status < 0) {
-        tide_val e = tcp_error(status, "accept", s->name);
+        tide_val e = tide__tcp_error(status, "accept", s->name);
         if (r)
-            tcp_pend_finish(r, -1, e);
+            tide__tcp_pend_finish(r, -1, e);
         else if (tide_is_undefined(s->error))
             s->error = e;
         else
@@ -930,25 +646,25 @@ static void on_connection(uv_stream_t *h, int status) {
         tide_val v;
         s->ready = true; /* until uv_accept has taken it */
         int rc = accept_one(s, &v);
-        tcp_pend_finish(r, rc < 0 ? -1 : 0, v);
+        tide__tcp_pend_finish(r, rc < 0 ? -1 : 0, v);
     }
-    tcp_checkpoint();
+    tide__tcp_checkpoint();
 }
 
 static void accept_abort(void *rec, tide_val reason) {
     tcp_pend *r = rec;
     server *s = r->owner;
-    tcp_q_remove(&s->q, r);
-    tcp_pend_finish(r, -1, tide_retain(reason));
+    tide__tcp_q_remove(&s->q, r);
+    tide__tcp_pend_finish(r, -1, tide_retain(reason));
 }
 
 static tide_val server_next(tide_val self, tide_val v) {
     server *s = server_of(self);
     tide_release(v);
-    if (!tcp_same_loop((uv_handle_t *)&s->h))
+    if (!tide__tcp_same_loop((uv_handle_t *)&s->h))
         return tide_promise_rejected(tide_error_new(TIDE_ETHREAD, NULL));
     if (s->closing)
-        return tcp_result(tide_undefined(), true);
+        return tide__tcp_result(tide_undefined(), true);
     if (tide_is_obj(s->error)) {
         tide_val e = s->error;
         s->error = tide_undefined();
@@ -958,14 +674,14 @@ static tide_val server_next(tide_val self, tide_val v) {
         tide_val c;
         if (accept_one(s, &c) < 0)
             return tide_promise_rejected(c);
-        return tcp_result(c, false);
+        return tide__tcp_result(c, false);
     }
-    return tcp_pend_new(&s->q, s, accept_abort);
+    return tide__tcp_pend_new(&s->q, s, accept_abort);
 }
 
 static tide_val server_return(tide_val self, tide_val v) {
     server_close(server_of(self));
-    return tcp_result(v, true);
+    return tide__tcp_result(v, true);
 }
 
 tide_val tide_tcp_listen(const char *host, int port, int backlog) {
@@ -974,21 +690,21 @@ tide_val tide_tcp_listen(const char *host, int port, int backlog) {
     if (port < 0 || port > 65535)
         return tide_error_new(TIDE_EINVAL, "tide_tcp_listen: port %d is outside 0..65535", port);
     struct sockaddr_storage ss;
-    if (tcp_parse_addr(host, port, &ss) != 0)
+    if (tide__tcp_parse_addr(host, port, &ss) != 0)
         return tide_error_new(TIDE_EINVAL,
                               "tide_tcp_listen: \"%s\" is not a numeric IPv4 or IPv6 address", host);
     tide_loop *loop = tide_loop_current();
     if (!loop)
         return tide_error_new(TIDE_ENOLOOP, NULL);
-    tcp_ignore_sigpipe();
-    server *s = tcp_rec_new(sizeof *s);
+    tide__tcp_ignore_sigpipe();
+    server *s = tide__tcp_rec_new(sizeof *s);
     if (!s)
         return tide_error_new(TIDE_ENOMEM, NULL);
-    tcp_fmt_addr(s->name, sizeof s->name, (struct sockaddr *)&ss);
+    tide__tcp_fmt_addr(s->name, sizeof s->name, (struct sockaddr *)&ss);
     int rc = uv_tcp_init(tide_loop_uv(loop), &s->h);
     if (rc != 0) {
-        tide_val e = tcp_error(rc, "listen", s->name);
-        tcp_rec_free(s);
+        tide_val e = tide__tcp_error(rc, "listen", s->name);
+        tide__tcp_rec_free(s);
         return e;
     }
     s->h.data = s;
@@ -1002,14 +718,14 @@ tide_val tide_tcp_listen(const char *host, int port, int backlog) {
         rc = uv_tcp_getsockname(&s->h, (struct sockaddr *)&ss, &len);
     }
     tide_val v = rc == 0 ? tide_object_new(&server_class, sizeof(server_ref))
-                         : tcp_error(rc, "listen", s->name);
+                         : tide__tcp_error(rc, "listen", s->name);
     server_ref *ref = tide_object_data(v);
     if (!ref) {
         server_close(s);
-        tcp_rec_free(s);
+        tide__tcp_rec_free(s);
         return v;
     }
-    tcp_fmt_addr(s->name, sizeof s->name, (struct sockaddr *)&ss);
+    tide__tcp_fmt_addr(s->name, sizeof s->name, (struct sockaddr *)&ss);
     s->port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
                                        : ntohs(((struct sockaddr_in *)&ss)->sin_port);
     ref->s = s;
@@ -1027,7 +743,7 @@ int tide_tcp_close(tide_val v) {
     uv_handle_t *h = c ? (uv_handle_t *)&c->h : s ? (uv_handle_t *)&s->h : NULL;
     if (!h)
         return TIDE_EINVAL;
-    if (!tcp_same_loop(h))
+    if (!tide__tcp_same_loop(h))
         return TIDE_ETHREAD;
     if (c)
         conn_close(c);
