@@ -5,6 +5,10 @@
  * the sanitizer and valgrind runs of this suite check nothing leaks. */
 #include "support.h"
 
+#include <uv.h>
+
+#include "val/alloc.h"
+
 #define UNUSED __attribute__((unused))
 
 /* ---- The programs ----------------------------------------------------- */
@@ -159,12 +163,39 @@ static void cancelled(void **state UNUSED) {
     assert_true(o.enomem > 2);
 }
 
+/* libuv's allocations meet fault injection where libuv reports the failure
+ * (uv_getaddrinfo: UV_ENOMEM), and only there: elsewhere libuv aborts on
+ * some failures. (A NULL callback makes uv_getaddrinfo synchronous.) */
+static void libuv_allocations(void **state UNUSED) {
+    tide_loop *loop;
+    assert_int_equal(tide_loop_new(&loop, NULL), 0); /* libuv now allocates through tide */
+    uv_getaddrinfo_t req;
+    tide_alloc_fail_after(0);
+    tide__uv_fallible(true);
+    int rc = uv_getaddrinfo(tide_loop_uv(loop), &req, NULL, "localhost", NULL, NULL);
+    tide__uv_fallible(false);
+    long failures = tide_alloc_failures();
+    tide_alloc_fail_after(-1);
+    assert_int_equal(rc, UV_ENOMEM);
+    assert_int_equal(failures, 1);
+
+    tide_alloc_fail_after(0);
+    rc = uv_getaddrinfo(tide_loop_uv(loop), &req, NULL, "localhost", NULL, NULL);
+    failures = tide_alloc_failures();
+    tide_alloc_fail_after(-1);
+    assert_int_equal(rc, 0);
+    assert_int_equal(failures, 0);
+    uv_freeaddrinfo(req.addrinfo);
+    assert_int_equal(tide_loop_free(loop), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(promise_chain),
         cmocka_unit_test(async_generator_with_break),
         cmocka_unit_test(all_over_ten),
         cmocka_unit_test(cancelled),
+        cmocka_unit_test(libuv_allocations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -266,20 +266,22 @@ TIDE_EXTERN const tide_class *tide_object_class(tide_val v);
 
 /* ---- Memory ---------------------------------------------------------- */
 
-/* Every allocation tide makes goes through these hooks, and so do libuv's
- * once tide has made a loop of its own (tide_run, tide_loop_new(&l, NULL)).
- * Pass NULLs to restore malloc/realloc/free. Set before creating any loop:
- * memory allocated with one set must not be freed with another. */
-typedef struct tide_allocator {
-    void *(*malloc)(size_t);
-    void *(*realloc)(void *, size_t);
-    void (*free)(void *);
-} tide_allocator;
+/* Every allocation tide makes goes through these hooks: its values, its
+ * fetch and TCP bookkeeping, libcurl's (handed over with
+ * curl_global_init_mem on the first fetch, unless the program initialised
+ * libcurl itself first), and libuv's once tide has made a loop of its own
+ * (tide_run, tide_loop_new(&l, NULL)). Pass NULLs to restore
+ * malloc/realloc/free. Set before creating any loop or making any fetch:
+ * memory allocated with one set must not be freed with another. (OpenSSL's
+ * and the C library's own allocations are not tide's to route.) */
 TIDE_EXTERN void tide_set_allocator(const tide_allocator *a);
 
 /* Fault injection for tests: after n more successful allocations, every
- * allocation tide makes fails until this is called again with n < 0 (off).
- * libuv's allocations are left alone: libuv aborts on some failures. */
+ * allocation through the hooks above fails until this is called again with
+ * n < 0 (off); coroutine stacks count as allocations too. Per thread. libuv's
+ * allocations take part only inside libuv calls that report the failure
+ * (uv_getaddrinfo); elsewhere libuv aborts the process on some failures
+ * (growing its watcher array), so those are never failed. */
 TIDE_EXTERN void tide_alloc_fail_after(long n);
 /* How many allocations have failed by injection since the last call to
  * tide_alloc_fail_after. */

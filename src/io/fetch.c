@@ -13,19 +13,35 @@
 
 #define DEFAULT_MAX_REDIRECTS 20
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_FAILED_INIT;
-static void curl_init(void) { curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
+/* libcurl's memory goes through tide's allocator (hooks and fault
+ * injection alike). Initialised on the first fetch, and tried again on the
+ * next one if that failed (it can run out of memory), hence a lock rather
+ * than a once. If the program initialised libcurl first, its allocator
+ * stays: curl_global_init_mem then only counts a reference. */
+static pthread_mutex_t curl_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool curl_ready;
+
+static CURLcode curl_init(void) {
+    CURLcode rc = CURLE_OK;
+    pthread_mutex_lock(&curl_lock);
+    if (!curl_ready) {
+        rc = curl_global_init_mem(CURL_GLOBAL_DEFAULT, tide__malloc, tide__free, tide__realloc,
+                                  tide__strdup, tide__calloc);
+        curl_ready = rc == CURLE_OK;
+    }
+    pthread_mutex_unlock(&curl_lock);
+    return rc;
+}
 
 /* ---- libcurl's callbacks ----------------------------------------------------- */
 
 void tide__xfer_headers_reset(fetch_xfer *x) {
     for (size_t i = 0; i < x->hcount; i++) {
-        free(x->hnames[i]);
-        free(x->hvalues[i]);
+        tide__free(x->hnames[i]);
+        tide__free(x->hvalues[i]);
     }
     x->hcount = 0;
-    free(x->status_text);
+    tide__free(x->status_text);
     x->status_text = NULL;
     x->status = 0;
     x->has_location = false;
@@ -36,12 +52,7 @@ static char *dup_trim(const char *s, size_t n) {
         s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
+    return tide__strndup(s, n);
 }
 
 static bool header_add(fetch_xfer *x, const char *line, size_t n) {
@@ -53,15 +64,15 @@ static bool header_add(fetch_xfer *x, const char *line, size_t n) {
             return false;
         char **v = &x->hvalues[x->hcount - 1];
         size_t a = strlen(*v), b = strlen(more);
-        char *joined = realloc(*v, a + b + 2);
+        char *joined = tide__realloc(*v, a + b + 2);
         if (!joined) {
-            free(more);
+            tide__free(more);
             return false;
         }
         joined[a] = ' ';
         memcpy(joined + a + 1, more, b + 1);
         *v = joined;
-        free(more);
+        tide__free(more);
         return true;
     }
     const char *colon = memchr(line, ':', n);
@@ -69,11 +80,11 @@ static bool header_add(fetch_xfer *x, const char *line, size_t n) {
         return true; /* not a header: ignored, as browsers do */
     if (x->hcount == x->hcap) {
         size_t cap = x->hcap ? x->hcap * 2 : 16;
-        char **names = realloc(x->hnames, cap * sizeof *names);
+        char **names = tide__realloc(x->hnames, cap * sizeof *names);
         if (!names)
             return false;
         x->hnames = names;
-        char **values = realloc(x->hvalues, cap * sizeof *values);
+        char **values = tide__realloc(x->hvalues, cap * sizeof *values);
         if (!values)
             return false;
         x->hvalues = values;
@@ -82,8 +93,8 @@ static bool header_add(fetch_xfer *x, const char *line, size_t n) {
     char *name = dup_trim(line, (size_t)(colon - line));
     char *value = dup_trim(colon + 1, n - (size_t)(colon + 1 - line));
     if (!name || !value) {
-        free(name);
-        free(value);
+        tide__free(name);
+        tide__free(value);
         return false;
     }
     if (strcasecmp(name, "location") == 0)
@@ -128,7 +139,7 @@ static bool headers_end(fetch_xfer *x) {
     long redirects = 0;
     curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
     curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &redirects);
-    x->final_url = strdup(url ? url : x->url);
+    x->final_url = tide__strdup(url ? url : x->url);
     x->redirected = redirects > 0;
     x->headers_done = true;
     tide_val resp = x->final_url ? tide__response_new(x) : tide_error_new(TIDE_ENOMEM, NULL);
@@ -176,7 +187,7 @@ static void start_transfer(fetch_xfer *x);
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
     fetch_gai *g = (fetch_gai *)req;
     fetch_xfer *x = g->x;
-    free(g);
+    tide__free(g);
     if (!x) {
         uv_freeaddrinfo(res);
         return;
@@ -218,14 +229,16 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 }
 
 static int start_lookup(fetch_xfer *x) {
-    fetch_gai *g = calloc(1, sizeof *g);
+    fetch_gai *g = tide__calloc(1, sizeof *g);
     if (!g)
         return TIDE_ENOMEM;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    tide__uv_fallible(true); /* it reports running out of memory */
     int rc = uv_getaddrinfo(x->m->uv, &g->req, on_resolved, x->host, NULL, &hints);
+    tide__uv_fallible(false);
     if (rc != 0) {
-        free(g);
-        return TIDE_EIO;
+        tide__free(g);
+        return rc == UV_ENOMEM ? TIDE_ENOMEM : TIDE_EIO;
     }
     g->x = x;
     x->gai = g;
@@ -297,8 +310,8 @@ static int parse_url(fetch_xfer *x, const char *url, tide_val *err) {
                               url, scheme);
         rc = TIDE_EINVAL;
     } else {
-        x->url = strdup(full);
-        x->host = strdup(host);
+        x->url = tide__strdup(full);
+        x->host = tide__strdup(host);
         x->port = strtol(port, NULL, 10);
         if (!x->url || !x->host) {
             *err = tide_error_new(TIDE_ENOMEM, NULL);
@@ -314,8 +327,16 @@ static int parse_url(fetch_xfer *x, const char *url, tide_val *err) {
 }
 
 /* Sets the request up on x->easy. 0, or an error code with *err set. */
+/* Records the first failure of a curl_easy_setopt in configure's cc. */
+#define SETOPT(opt, val) note_opt(&cc, curl_easy_setopt(e, (opt), (val)))
+static void note_opt(CURLcode *first, CURLcode rc) {
+    if (*first == CURLE_OK)
+        *first = rc;
+}
+
 static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) {
     CURL *e = x->easy;
+    CURLcode cc = CURLE_OK; /* the first option libcurl refused */
     const char *method = o->method;
     tide_type bt = tide_type_of(o->body);
     bool has_body = bt != TIDE_T_UNDEFINED && bt != TIDE_T_NULL;
@@ -327,36 +348,36 @@ static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) 
                               method);
         return TIDE_ETYPE;
     }
-    curl_easy_setopt(e, CURLOPT_URL, x->url);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o->redirect == TIDE_REDIRECT_FOLLOW ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS,
+    SETOPT(CURLOPT_URL, x->url);
+    SETOPT(CURLOPT_PRIVATE, x);
+    SETOPT(CURLOPT_ERRORBUFFER, x->errbuf);
+    SETOPT(CURLOPT_NOSIGNAL, 1L);
+    SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
+    SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    SETOPT(CURLOPT_FOLLOWLOCATION, o->redirect == TIDE_REDIRECT_FOLLOW ? 1L : 0L);
+    SETOPT(CURLOPT_MAXREDIRS,
                      (long)(o->max_redirects ? o->max_redirects : DEFAULT_MAX_REDIRECTS));
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)FETCH_CHUNK);
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "tide/0.1");
+    SETOPT(CURLOPT_HEADERFUNCTION, header_cb);
+    SETOPT(CURLOPT_HEADERDATA, x);
+    SETOPT(CURLOPT_WRITEFUNCTION, write_cb);
+    SETOPT(CURLOPT_WRITEDATA, x);
+    SETOPT(CURLOPT_BUFFERSIZE, (long)FETCH_CHUNK);
+    SETOPT(CURLOPT_ACCEPT_ENCODING, "");
+    SETOPT(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    SETOPT(CURLOPT_USERAGENT, "tide/0.1");
     if (o->timeout_ms)
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
+        SETOPT(CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
     if (o->insecure) {
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+        SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
+        SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
     }
     if (is_loopback(x->host)) /* environment proxies are not for loopback */
-        curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+        SETOPT(CURLOPT_NOPROXY, "*");
 
     if (strcasecmp(method, "HEAD") == 0)
-        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+        SETOPT(CURLOPT_NOBODY, 1L);
     else if (strcasecmp(method, "GET") != 0 && !(has_body && strcmp(method, "POST") == 0))
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+        SETOPT(CURLOPT_CUSTOMREQUEST, method);
 
     struct curl_slist *h = NULL;
     for (size_t i = 0; o->headers && o->headers[i]; i++) {
@@ -367,8 +388,8 @@ static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) 
     }
     if (has_body) {
         if (fixed_body) {
-            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)tide_str_len(o->body));
-            curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, tide_str(o->body));
+            SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)tide_str_len(o->body));
+            SETOPT(CURLOPT_COPYPOSTFIELDS, tide_str(o->body));
         } else {
             int rc = tide__xfer_upload_setup(x, o->body);
             if (rc < 0) {
@@ -377,9 +398,9 @@ static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) 
                                           "iterable of chunks", x->url);
                 return rc;
             }
-            curl_easy_setopt(e, CURLOPT_POST, 1L);
-            curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
-            curl_easy_setopt(e, CURLOPT_READDATA, x);
+            SETOPT(CURLOPT_POST, 1L);
+            SETOPT(CURLOPT_READFUNCTION, read_cb);
+            SETOPT(CURLOPT_READDATA, x);
             if (!header_given(o->headers, "Content-Length") &&
                 !header_given(o->headers, "Transfer-Encoding")) {
                 struct curl_slist *n = curl_slist_append(h, "Transfer-Encoding: chunked");
@@ -397,13 +418,21 @@ static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) 
     }
     x->req_headers = h;
     if (h)
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-    return 0;
+        SETOPT(CURLOPT_HTTPHEADER, h);
+    if (cc == CURLE_OK)
+        return 0;
+    /* libcurl copies string options: out of memory, most likely */
+    *err = tide_error_new(cc == CURLE_OUT_OF_MEMORY ? TIDE_ENOMEM : TIDE_EINVAL,
+                          "fetch %s: libcurl refused an option: %s", x->url,
+                          curl_easy_strerror(cc));
+    return tide_error_code(*err);
 oom:
     curl_slist_free_all(h);
     *err = tide_error_new(TIDE_ENOMEM, NULL);
     return TIDE_ENOMEM;
 }
+
+#undef SETOPT
 
 tide_val tide_fetch(const char *url, const tide_fetch_options *opts) {
     static const tide_fetch_options defaults;
@@ -414,9 +443,10 @@ tide_val tide_fetch(const char *url, const tide_fetch_options *opts) {
         return reject(TIDE_ENOLOOP, "fetch %s: %s", url ? url : "", "no tide loop on this thread");
     if (!url)
         return reject(TIDE_EINVAL, "fetch%s: %s", "", "url is NULL");
-    pthread_once(&curl_once, curl_init);
-    if (curl_init_rc != CURLE_OK)
-        return reject(TIDE_EIO, "fetch %s: %s", url, "libcurl failed to initialise");
+    CURLcode init = curl_init();
+    if (init != CURLE_OK)
+        return reject(init == CURLE_OUT_OF_MEMORY ? TIDE_ENOMEM : TIDE_EIO, "fetch %s: %s", url,
+                      "libcurl failed to initialise");
 
     tide_val signal = opts->signal;
     if (tide_is_undefined(signal))
@@ -426,7 +456,7 @@ tide_val tide_fetch(const char *url, const tide_fetch_options *opts) {
     if (tide_abort_signal_aborted(signal))
         return tide_promise_rejected(tide_retain(tide_abort_signal_reason(signal)));
 
-    fetch_xfer *x = calloc(1, sizeof *x);
+    fetch_xfer *x = tide__calloc(1, sizeof *x);
     if (!x)
         return tide_promise_rejected(tide_error_new(TIDE_ENOMEM, NULL));
     x->redirect = opts->redirect;
@@ -468,7 +498,10 @@ tide_val tide_fetch(const char *url, const tide_fetch_options *opts) {
         start_transfer(x);
     } else {
         int rc = start_lookup(x);
-        if (rc != 0) /* let libcurl resolve it */
+        if (rc == TIDE_ENOMEM)
+            tide__xfer_stop(x, tide_error_new(rc, "fetch %s: no memory to resolve %s", x->url,
+                                              x->host), false);
+        else if (rc != 0) /* let libcurl resolve it */
             start_transfer(x);
     }
     return p;

@@ -18,14 +18,14 @@
 int tide__vq_push(vqueue *q, tide_val v) {
     if (q->len == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 8;
-        tide_val *a = malloc(cap * sizeof *a);
+        tide_val *a = tide__malloc(cap * sizeof *a);
         if (!a) {
             tide_release(v);
             return TIDE_ENOMEM;
         }
         for (size_t i = 0; i < q->len; i++)
             a[i] = q->v[(q->head + i) % q->cap];
-        free(q->v);
+        tide__free(q->v);
         q->v = a;
         q->cap = cap;
         q->head = 0;
@@ -47,7 +47,7 @@ tide_val tide__vq_shift(vqueue *q) {
 void tide__vq_clear(vqueue *q) {
     while (q->len)
         tide_release(tide__vq_shift(q));
-    free(q->v);
+    tide__free(q->v);
     q->v = NULL;
     q->head = q->cap = 0;
 }
@@ -155,7 +155,7 @@ static bool buf_append(fetch_xfer *x, const void *data, size_t n) {
         size_t cap = x->bcap ? x->bcap : 16384;
         while (cap < x->blen + n + 1)
             cap *= 2;
-        char *b = realloc(x->buf, cap);
+        char *b = tide__realloc(x->buf, cap);
         if (!b)
             return false;
         x->buf = b;
@@ -184,7 +184,7 @@ static void collect_settle(fetch_xfer *x, bool ok) {
         else
             tide_promise_resolve(p, v);
     }
-    free(x->buf);
+    tide__free(x->buf);
     x->buf = NULL;
     x->blen = x->bcap = 0;
     tide_release(p);
@@ -494,7 +494,7 @@ void tide__xfer_body_free(fetch_xfer *x) {
     tide_clear(&x->err);
     tide_clear(&x->collect_p);
     tide_clear(&x->collect_resp);
-    free(x->buf);
+    tide__free(x->buf);
     x->buf = NULL;
     tide__xfer_upload_close(x);
     tide_clear(&x->up_err);

@@ -25,6 +25,8 @@
 #include <tide.h>
 #include <tide/fetch.h>
 
+#include "val/alloc.h"
+
 /* Body flow control: chunks come in up to CHUNK bytes; past HIGH bytes
  * queued and unread the transfer pauses, and it resumes when the queue is
  * back under LOW. */

@@ -41,14 +41,20 @@ typedef struct sock_watch {
 static __thread sock_watch *watches;
 
 static void after_curl(fetch_multi *m);
+static void fail_running(fetch_multi *m, CURLMcode rc);
 
 static void drive(fetch_multi *m, curl_socket_t s, int flags) {
     int running;
     m->driving++;
     m->in_curl++;
-    curl_multi_socket_action(m->multi, s, flags, &running);
+    CURLMcode rc = curl_multi_socket_action(m->multi, s, flags, &running);
     m->in_curl--;
     after_curl(m);
+    /* A socket libcurl has just forgotten is harmless; anything else (out of
+     * memory, a callback of ours that failed) may have left transfers that
+     * nothing will wake: end them rather than let their promises hang. */
+    if (rc != CURLM_OK && rc != CURLM_BAD_SOCKET)
+        fail_running(m, rc);
     m->driving--;
 }
 
@@ -73,7 +79,7 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     tide_loop_checkpoint(loop);
 }
 
-static void watch_closed(uv_handle_t *h) { free(h->data); }
+static void watch_closed(uv_handle_t *h) { tide__free(h->data); }
 
 static void unwatch(sock_watch *w) {
     if (w->prev)
@@ -98,11 +104,11 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *s
         return 0;
     }
     if (!w) {
-        w = calloc(1, sizeof *w);
+        w = tide__calloc(1, sizeof *w);
         if (!w)
             return -1;
         if (uv_poll_init_socket(m->uv, &w->poll, s) != 0) {
-            free(w);
+            tide__free(w);
             return -1;
         }
         w->fd = s;
@@ -144,7 +150,7 @@ static int timer_cb(CURLM *multi, long ms, void *userp) {
 
 /* ---- The per-loop state ------------------------------------------------ */
 
-static void multi_closed(uv_handle_t *h) { free(h->data); }
+static void multi_closed(uv_handle_t *h) { tide__free(h->data); }
 
 static void multi_free(fetch_multi *m) {
     m->closing = true;
@@ -218,7 +224,7 @@ static int swallow(void *data, tide_val reason, tide_val *out) {
 fetch_multi *tide__multi_get(tide_loop *loop) {
     if (cur && cur->loop == loop && !cur->closing)
         return cur;
-    fetch_multi *m = calloc(1, sizeof *m);
+    fetch_multi *m = tide__calloc(1, sizeof *m);
     if (!m)
         return NULL;
     m->loop = loop;
@@ -228,7 +234,7 @@ fetch_multi *tide__multi_get(tide_loop *loop) {
     if (!m->multi || uv_timer_init(m->uv, &m->timer) != 0) {
         if (m->multi)
             curl_multi_cleanup(m->multi);
-        free(m);
+        tide__free(m);
         return NULL;
     }
     m->timer.data = m;
@@ -297,16 +303,16 @@ void tide__xfer_trash(fetch_xfer *x, tide_val v) {
 
 void tide__xfer_free(fetch_xfer *x) {
     tide__xfer_headers_reset(x);
-    free(x->hnames);
-    free(x->hvalues);
-    free(x->url);
-    free(x->host);
-    free(x->final_url);
+    tide__free(x->hnames);
+    tide__free(x->hvalues);
+    tide__free(x->url);
+    tide__free(x->host);
+    tide__free(x->final_url);
     tide_release(x->fetch_p);
     tide_release(x->fail);
     tide_release(x->signal);
     tide__xfer_body_free(x);
-    free(x);
+    tide__free(x);
 }
 
 void tide__xfer_maybe_free(fetch_xfer *x) {
@@ -395,6 +401,18 @@ void tide__xfer_stop(fetch_xfer *x, tide_val reason, bool cancel) {
     end_failed(x, reason, cancel);
     end_common(x);
     tide__xfer_unhold(x);
+}
+
+static void fail_running(fetch_multi *m, CURLMcode rc) {
+    fetch_xfer *next;
+    for (fetch_xfer *x = m->xfers; x; x = next) {
+        next = x->next;
+        if (x->phase == X_RUNNING)
+            tide__xfer_stop(x,
+                            tide__fetch_error(x, rc == CURLM_OUT_OF_MEMORY ? TIDE_ENOMEM : TIDE_EIO,
+                                              "transfer failed", curl_multi_strerror(rc)),
+                            false);
+    }
 }
 
 void tide__xfer_on_abort(void *data, tide_val reason) {

@@ -533,8 +533,10 @@ tide_val tide_tcp_connect(const char *host, int port) {
         struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                                  .ai_flags = AI_NUMERICSERV};
         q->gai.data = q;
+        tide__uv_fallible(true); /* it reports running out of memory */
         int rc = uv_getaddrinfo(tide_loop_uv(tide_loop_current()), &q->gai, on_resolved, host,
                                 service, &hints);
+        tide__uv_fallible(false);
         if (rc == 0)
             q->resolving = true;
         else

@@ -13,6 +13,8 @@
 #include <tide.h>
 #include <tide/tcp.h>
 
+#include "val/alloc.h"
+
 /* A promise waiting on libuv, tied to an abort signal. Each lives in a
  * record (tide__tcp_rec_new); while it listens, the listener holds a reference to
  * that record of its own. */

@@ -151,14 +151,14 @@ static void on_check(uv_check_t *h) {
 static unsigned long thread_key(void) { return (unsigned long)pthread_self(); }
 
 /* libuv's own allocations go through tide's hooks too, so that a custom
- * allocator sees them — but not through fault injection: libuv aborts the
- * process on some allocation failures rather than report them. Done before
+ * allocator sees them — and through fault injection only where libuv
+ * reports the failure (val/alloc.h says why). Done before
  * the first loop tide makes; a program embedding tide in a loop it made
  * itself keeps libuv's allocator (replacing it then would mix two heaps). */
 static pthread_once_t uv_alloc_once = PTHREAD_ONCE_INIT;
 
 static void use_tide_allocator(void) {
-    uv_replace_allocator(tide__malloc_raw, tide__realloc_raw, tide__calloc_raw, tide__free);
+    uv_replace_allocator(tide__uv_malloc, tide__uv_realloc, tide__uv_calloc, tide__free);
 }
 
 int tide_loop_new(tide_loop **out, uv_loop_t *uv) {

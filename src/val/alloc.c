@@ -64,16 +64,37 @@ void *tide__realloc(void *p, size_t n) {
 
 void tide__free(void *p) { hooks.free(p); }
 
-void *tide__malloc_raw(size_t n) { return hooks.malloc(n ? n : 1); }
+char *tide__strndup(const char *s, size_t n) {
+    char *d = tide__malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
 
-void *tide__calloc_raw(size_t n, size_t size) {
+char *tide__strdup(const char *s) { return tide__strndup(s, strlen(s)); }
+
+static TIDE__TLS int uv_fallible;
+
+void tide__uv_fallible(bool on) { uv_fallible += on ? 1 : -1; }
+
+void *tide__uv_malloc(size_t n) {
+    return uv_fallible ? tide__malloc(n) : hooks.malloc(n ? n : 1);
+}
+
+void *tide__uv_calloc(size_t n, size_t size) {
+    if (uv_fallible)
+        return tide__calloc(n, size);
     if (size && n > (size_t)-1 / size)
         return NULL;
     size_t total = n * size;
     void *p = hooks.malloc(total ? total : 1);
     if (p)
-        memset(p, 0, n * size);
+        memset(p, 0, total);
     return p;
 }
 
-void *tide__realloc_raw(void *p, size_t n) { return hooks.realloc(p, n ? n : 1); }
+void *tide__uv_realloc(void *p, size_t n) {
+    return uv_fallible ? tide__realloc(p, n) : hooks.realloc(p, n ? n : 1);
+}
