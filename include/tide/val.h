@@ -274,6 +274,11 @@ TIDE_EXTERN const tide_class *tide_object_class(tide_val v);
  * malloc/realloc/free. Set before creating any loop or making any fetch:
  * memory allocated with one set must not be freed with another. (OpenSSL's
  * and the C library's own allocations are not tide's to route.) */
+typedef struct tide_allocator {
+    void *(*malloc)(size_t);
+    void *(*realloc)(void *, size_t);
+    void (*free)(void *);
+} tide_allocator;
 TIDE_EXTERN void tide_set_allocator(const tide_allocator *a);
 
 /* Fault injection for tests: after n more successful allocations, every
