@@ -18,7 +18,7 @@ async function runHops(tasks) {
 }
 
 run(async () => {
-  const { n, warmup } = args(100000, 10000);
+  const { n, warmup } = args(100000, 100000); // warm-up as large as the timed pass, as hops.c
   if (warmup > 0) check('hops', 'warm-up sum', await runHops(warmup), warmup * HOPS);
   const t0 = now();
   const s = await runHops(n);

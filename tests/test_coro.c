@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "coro/coro.h"
+#include "coro/stack.h"
 
 typedef struct pingpong {
     tide__coro *main, *co;
@@ -148,6 +149,45 @@ static void test_pool_reuse_costs_no_mapping(void **state) {
     assert_int_equal(a.created, b.created);
 }
 
+/* n stacks taken from the pool, then all given back (at the stack level,
+ * where no trim runs unasked), guarded while fewer than 2 are. */
+static void burst(int n) {
+    tide__coro *cs[300];
+    assert_true(n <= 300);
+    for (int i = 0; i < n; i++)
+        assert_non_null(cs[i] = tide__stack_get(64 * 1024, 2));
+    for (int i = 0; i < n; i++)
+        tide__stack_put(cs[i]);
+}
+
+/* The pool keeps every freed stack, past the floor, while the program keeps
+ * using them; a trim gives back only what went unused since the previous
+ * one. */
+static void test_pool_keeps_then_trims(void **state) {
+    (void)state;
+    enum { KEEP = 4 };
+    tide__coro_pool_drain();
+    tide_coro_stats a, b;
+    burst(300);
+    tide_coro_get_stats(&a);
+    assert_true(a.pooled >= 300); /* far past the floor: kept */
+    burst(300);
+    tide_coro_get_stats(&b);
+    assert_int_equal(b.created, a.created); /* all reused: no new mapping */
+
+    tide__stack_trim(KEEP); /* used since the last trim (the drain): kept */
+    tide_coro_get_stats(&b);
+    assert_int_equal(b.pooled, a.pooled);
+    burst(300);
+    assert_true(tide__stack_trim(KEEP) > KEEP); /* used again in between: kept */
+    tide_coro_get_stats(&b);
+    assert_int_equal(b.pooled, a.pooled);
+
+    assert_true(tide__stack_trim(KEEP) <= KEEP); /* unused for a whole interval: given back */
+    tide_coro_get_stats(&b);
+    assert_true(b.pooled <= KEEP);
+}
+
 static void test_config_errors(void **state) {
     (void)state;
     assert_int_equal(tide_coro_set_config(NULL), TIDE_EINVAL);
@@ -177,6 +217,7 @@ int main(void) {
         cmocka_unit_test(test_deep_frames),
         cmocka_unit_test(test_guard_budget_and_pool),
         cmocka_unit_test(test_pool_reuse_costs_no_mapping),
+        cmocka_unit_test(test_pool_keeps_then_trims),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_stack_allocation_failure),
     };

@@ -12,6 +12,8 @@
 
 #include "support.h"
 
+#include "coro/coro.h"
+
 #define UNUSED __attribute__((unused))
 
 /* ---- Helpers ----------------------------------------------------------- */
@@ -461,6 +463,47 @@ static void test_many_tasks(void **state UNUSED) {
     assert_live_coroutines(0);
 }
 
+/* A burst of 3,000 tasks leaves their stacks pooled, far past pool_max
+ * (1,024), for reuse; once the loop has been idle for two trim intervals
+ * (coro/coro.h: one to see them unused, one to give them back), its trim
+ * timer has returned them to the kernel — with nothing else running. */
+#define BURST 3000
+static size_t pooled_after_burst, pooled_after_idle;
+
+static int hop_once(void *arg UNUSED, tide_val *out UNUSED) {
+    return tide_await(tide_immediate(), NULL);
+}
+
+static int idle_watcher(void *arg UNUSED, tide_val *out UNUSED) {
+    tide_val *ps = calloc(BURST, sizeof *ps); /* (too big for a 64 KiB stack) */
+    for (int i = 0; i < BURST; i++)
+        ps[i] = tide_async(hop_once, NULL);
+    int rc = tide_await(tide_promise_all(ps, BURST), NULL);
+    free(ps);
+    tide_coro_stats s;
+    tide_coro_get_stats(&s);
+    pooled_after_burst = s.pooled;
+    if (rc == 0)
+        rc = tide_await(tide_sleep(2 * TIDE__POOL_TRIM_MS + 600), NULL);
+    tide_coro_get_stats(&s);
+    pooled_after_idle = s.pooled;
+    return rc;
+}
+
+static void test_pool_trimmed_while_idle(void **state UNUSED) {
+    tide_coro_config cfg;
+    tide_coro_get_config(&cfg);
+    tide_loop *l;
+    assert_int_equal(tide_loop_new(&l, NULL), 0);
+    tide_val p = tide_async(idle_watcher, NULL);
+    assert_int_equal(tide_loop_run(l), 0); /* the trim timer does not hold the loop */
+    assert_int_equal(tide_promise_state(p), TIDE_FULFILLED);
+    tide_release(p);
+    assert_int_equal(tide_loop_free(l), 0);
+    assert_true(pooled_after_burst >= BURST - 1);
+    assert_true(pooled_after_idle <= cfg.pool_max + 256); /* a slab goes whole or not at all */
+}
+
 /* ---- Misuse -------------------------------------------------------------- */
 
 static struct { bool in_task; int rc_null_out; } misuse;
@@ -888,6 +931,7 @@ int main(void) {
         cmocka_unit_test(test_interleave),
         cmocka_unit_test(test_interleave_settled),
         cmocka_unit_test(test_many_tasks),
+        cmocka_unit_test(test_pool_trimmed_while_idle),
         cmocka_unit_test(test_await_outside_task),
         cmocka_unit_test(test_await_other_thread),
         cmocka_unit_test(test_cancel_parked_on_free),

@@ -29,7 +29,12 @@ typedef struct tide_coro_config {
     size_t stack_size;   /* usable bytes per stack; default 64 KiB (256 KiB
                             under AddressSanitizer); env TIDE_STACK_SIZE */
     size_t guard_budget; /* live guarded stacks per process; default 16,384 */
-    size_t pool_max;     /* free stacks kept per thread for reuse; default 1,024 */
+    size_t pool_max;     /* free stacks a thread keeps however long they go
+                            unused; default 1,024. Beyond it, freed stacks
+                            stay pooled while the program keeps needing
+                            them, and go back to the kernel one to two
+                            seconds after it stops (a loop's idle timer, or
+                            the next frees, notice) */
 } tide_coro_config;
 
 /* Reads the current configuration into *c. */

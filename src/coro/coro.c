@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tide/errors.h"
@@ -35,6 +36,8 @@ static TIDE__TLS struct {
     size_t live;
     void *altstack;
     tide__coro *zombie; /* died; freed by the next context that runs */
+    unsigned frees;     /* a clock check every 1,024 frees */
+    uint64_t trimmed_ms; /* when the pool was last trimmed */
 } th;
 
 void tide_coro_get_config(tide_coro_config *c) {
@@ -218,11 +221,31 @@ tide__coro *tide__coro_new(void (*fn)(void *), void *arg, const char *name) {
     return c;
 }
 
+static uint64_t coarse_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+bool tide__coro_pool_excess(void) { return tide__stack_releasable() > config.pool_max; }
+
+bool tide__coro_pool_trim(void) {
+    uint64_t now = coarse_ms();
+    if (now - th.trimmed_ms >= TIDE__POOL_TRIM_MS) {
+        th.trimmed_ms = now;
+        tide__stack_trim(config.pool_max);
+    }
+    return tide__coro_pool_excess();
+}
+
 void tide__coro_free(tide__coro *c) {
     if (!c || (c->flags & TIDE__CORO_MAIN))
         return;
     th.live--;
-    tide__stack_put(c, config.pool_max);
+    tide__stack_put(c);
+    /* Programs without a loop get their trims here. */
+    if (__builtin_expect((++th.frees & 1023) == 0, 0) && tide__coro_pool_excess())
+        tide__coro_pool_trim();
 }
 
 /* Unmaps every pooled stack of this thread (loop teardown, thread exit). */

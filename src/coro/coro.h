@@ -101,6 +101,17 @@ void tide__coro_free(tide__coro *c);
 /* Unmaps the pooled stacks of this thread. */
 void tide__coro_pool_drain(void);
 
+/* The pool keeps every freed stack, so a workload that churns through tasks
+ * reuses stacks instead of paying mmap, mprotect, munmap and a page fault
+ * for each. Beyond config.pool_max, what stays unused from one trim to the
+ * next goes back to the kernel. trim does that at most once per
+ * TIDE__POOL_TRIM_MS (and tide__coro_free calls it now and then); it returns
+ * tide__coro_pool_excess(): whether the pool still holds more than pool_max,
+ * so that the loop, while idle, knows to call again. */
+#define TIDE__POOL_TRIM_MS 1000u
+bool tide__coro_pool_trim(void);
+bool tide__coro_pool_excess(void);
+
 /* Reports an overflow of c's stack and aborts. */
 __attribute__((noreturn)) void tide__coro_overflow(const tide__coro *c);
 

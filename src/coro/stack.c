@@ -14,6 +14,10 @@
  * the top 64 bytes of slot k-1 — a page that slot k-1's control block touches
  * anyway — and costs no page of its own. Slot 0 has the guard page instead.
  * Slots are handed out in address order, so slot k-1 is set up before slot k.
+ *
+ * Freed slots are pooled, all of them: reusing one costs no system call and
+ * no page fault. tide__stack_trim gives back what the pool did not need
+ * between two trims, beyond a floor.
  */
 #define _GNU_SOURCE
 #include <stdatomic.h>
@@ -54,8 +58,13 @@ static TIDE__TLS struct {
     size_t nsingles;
     tide__slab *avail;   /* slabs with a free slot */
     size_t slab_free;    /* free slots in all slabs */
+    size_t empty_slabs;  /* slabs with every slot free */
+    size_t low;          /* fewest releasable slots since the last trim */
     size_t created;
 } st;
+
+/* Free slots a trim could give back: pooled singles and whole free slabs. */
+static inline size_t releasable(void) { return st.nsingles + st.empty_slabs * SLAB_SLOTS; }
 
 static size_t block_size(void) {
     return (sizeof(tide__coro) + CANARY_ZONE + 63) & ~(size_t)63;
@@ -157,6 +166,7 @@ static tide__slab *slab_new(size_t slot_size) {
     }
     s->nfree = SLAB_SLOTS;
     st.slab_free += SLAB_SLOTS;
+    st.empty_slabs++;
     slab_list(s);
     return s;
 }
@@ -169,6 +179,7 @@ static void slab_unmap(tide__slab *s) {
     if (s->listed)
         slab_unlist(s);
     st.slab_free -= s->nfree;
+    st.empty_slabs--; /* (only free slabs are unmapped) */
     munmap(s->map, s->map_size);
     tide__free(s);
 }
@@ -194,28 +205,28 @@ static tide__coro *slab_get(size_t stack_size) {
         if (i > 0)
             c->canary = (uint64_t *)(lo - sizeof(uint64_t));
     }
-    if (--s->nfree == 0)
+    if (s->nfree-- == SLAB_SLOTS)
+        st.empty_slabs--;
+    if (s->nfree == 0)
         slab_unlist(s);
     st.slab_free--;
     return c;
 }
 
-static void slab_put(tide__coro *c, size_t pool_max) {
+static void slab_put(tide__coro *c) {
     tide__slab *s = c->slab;
     c->pool_next = s->free;
     s->free = c;
-    s->nfree++;
+    if (++s->nfree == SLAB_SLOTS)
+        st.empty_slabs++;
     st.slab_free++;
     if (!s->listed)
         slab_list(s);
-    /* An empty slab goes back to the kernel once enough others are free. */
-    if (s->nfree == SLAB_SLOTS && st.slab_free - SLAB_SLOTS >= pool_max)
-        slab_unmap(s);
 }
 
 /* ---- Interface ------------------------------------------------------- */
 
-tide__coro *tide__stack_get(size_t stack_size, size_t guard_budget) {
+static tide__coro *stack_get(size_t stack_size, size_t guard_budget) {
     tide__coro *c;
     if (st.singles)
         return single_get(stack_size);
@@ -227,17 +238,46 @@ tide__coro *tide__stack_get(size_t stack_size, size_t guard_budget) {
     return slab_get(stack_size);
 }
 
-void tide__stack_put(tide__coro *c, size_t pool_max) {
+tide__coro *tide__stack_get(size_t stack_size, size_t guard_budget) {
+    tide__coro *c = stack_get(stack_size, guard_budget);
+    if (releasable() < st.low)
+        st.low = releasable();
+    return c;
+}
+
+void tide__stack_put(tide__coro *c) {
     if (c->slab) {
-        slab_put(c, pool_max);
-    } else if (st.nsingles < pool_max) {
+        slab_put(c);
+    } else {
         c->pool_next = st.singles;
         st.singles = c;
         st.nsingles++;
-    } else {
-        single_unmap(c);
     }
 }
+
+/* Guarded singles go first: each holds two of the kernel's mappings. A slab
+ * goes only when all its slots are free. */
+size_t tide__stack_trim(size_t keep) {
+    size_t excess = st.low > keep ? st.low - keep : 0;
+    while (excess > 0 && st.singles) {
+        tide__coro *c = st.singles;
+        st.singles = c->pool_next;
+        st.nsingles--;
+        single_unmap(c);
+        excess--;
+    }
+    for (tide__slab *s = st.avail, *next; s && excess > 0; s = next) {
+        next = s->next;
+        if (s->nfree == SLAB_SLOTS) {
+            excess -= excess < SLAB_SLOTS ? excess : SLAB_SLOTS;
+            slab_unmap(s);
+        }
+    }
+    st.low = releasable();
+    return st.low;
+}
+
+size_t tide__stack_releasable(void) { return releasable(); }
 
 void tide__stack_drain(void) {
     while (st.singles) {
@@ -251,6 +291,7 @@ void tide__stack_drain(void) {
         if (s->nfree == SLAB_SLOTS)
             slab_unmap(s);
     }
+    st.low = releasable();
 }
 
 void tide__stack_stats(size_t *pooled, size_t *guarded, size_t *created) {

@@ -140,10 +140,23 @@ void tide__loop_wake(tide_loop *l) {
     }
 }
 
+/* Stacks a burst of tasks left pooled go back to the kernel a second or
+ * two after it ends, even if the loop then sleeps (coro/coro.h). */
+static void on_trim(uv_timer_t *t) {
+    tide_loop *l = t->data;
+    l->trim_on = tide__coro_pool_trim();
+    if (l->trim_on)
+        uv_timer_start(&l->trim, on_trim, TIDE__POOL_TRIM_MS, 0);
+}
+
 static void on_check(uv_check_t *h) {
     tide_loop *l = h->data;
     tide__immediates_run(l);
     tide__loop_idle_update(l);
+    if (!l->trim_on && !l->freeing && tide__coro_pool_excess()) {
+        l->trim_on = true;
+        uv_timer_start(&l->trim, on_trim, TIDE__POOL_TRIM_MS, 0);
+    }
 }
 
 /* ---- Life ------------------------------------------------------------ */
@@ -186,9 +199,11 @@ int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
     tide__tick_limit = TIDE_DEFAULT_BUDGET;
     uv_idle_init(uv, &l->idle);
     uv_check_init(uv, &l->check);
-    l->idle.data = l->check.data = l;
+    uv_timer_init(uv, &l->trim);
+    l->idle.data = l->check.data = l->trim.data = l;
     uv_check_start(&l->check, on_check);
     uv_unref((uv_handle_t *)&l->check);
+    uv_unref((uv_handle_t *)&l->trim);
     tide__coro_main();
     tide__loop_cur = l;
     *out = l;
@@ -273,9 +288,10 @@ int tide_loop_free(tide_loop *l) {
     l->freeing = true; /* no unhandled-rejection reports while tearing down */
     settle_for_free(l);
     tide__timers_free(l);
-    l->closing += 2;
+    l->closing += 3;
     uv_close((uv_handle_t *)&l->idle, on_closed);
     uv_close((uv_handle_t *)&l->check, on_closed);
+    uv_close((uv_handle_t *)&l->trim, on_closed);
     /* The close callbacks run in the loop's close phase; on an embedded loop
      * the program's other handles may run too (documented). */
     while (l->closing > 0)

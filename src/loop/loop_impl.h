@@ -26,7 +26,8 @@ struct tide_loop {
     uv_loop_t own;     /* used when tide made the libuv loop */
     uv_idle_t idle;    /* active while work is queued: stops uv_run blocking */
     uv_check_t check;  /* the immediate phase */
-    bool idle_on, running, stopped, failed, freeing, in_uv;
+    uv_timer_t trim;   /* unreferenced: trims the stack pool while it is over pool_max */
+    bool idle_on, running, stopped, failed, freeing, in_uv, trim_on;
     unsigned long thread_key;
     tide__timer *free_timers, *all_timers;
     tide__timer *imm_head, *imm_tail;
