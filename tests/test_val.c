@@ -10,6 +10,12 @@ static void test_scalars(void **state) {
     assert_true(tide_get_double(tide_int(3)) == 3.0);
     assert_int_equal(tide_get_int(tide_double(4.0)), 4);
     assert_int_equal(tide_get_int(tide_double(4.5)), 0);
+    assert_int_equal(tide_get_int(tide_double(1e30)), 0); /* past int64: not an int */
+    assert_int_equal(tide_get_int(tide_double(0x1p63)), 0);
+    assert_true(tide_get_int(tide_double(-0x1p63)) == INT64_MIN);
+    assert_int_equal(tide_get_int(tide_double(NAN)), 0);
+    assert_int_equal(tide_get_int(tide_bool(true)), 1);
+    assert_true(tide_get_double(tide_null()) == 0.0);
     assert_true(tide_get_bool(tide_bool(true)));
     assert_false(tide_get_bool(tide_int(1)));
     int x;

@@ -133,8 +133,14 @@ static inline bool tide_is_iter_result(tide_val v) { return v.tag == TIDE_T_ITER
 
 /* The scalar inside v; 0 / false / NULL when v holds another type. An int
  * read as a double converts, and so does an integral double read as an int. */
-TIDE_EXTERN int64_t tide_get_int(tide_val v);
-TIDE_EXTERN double tide_get_double(tide_val v);
+TIDE_EXTERN int64_t tide__get_int_other(tide_val v);
+TIDE_EXTERN double tide__get_double_other(tide_val v);
+static inline int64_t tide_get_int(tide_val v) {
+    return v.tag == TIDE_T_INT ? v.u.i : tide__get_int_other(v); /* inline: loops read it per item */
+}
+static inline double tide_get_double(tide_val v) {
+    return v.tag == TIDE_T_DOUBLE ? v.u.d : tide__get_double_other(v);
+}
 TIDE_EXTERN bool tide_get_bool(tide_val v);
 TIDE_EXTERN void *tide_get_ptr(tide_val v);
 

@@ -147,27 +147,36 @@ static int resume(tide_gen *g, int status, tide_val v, tide_val *value, bool *do
     return resume_end(g, value, done);
 }
 
-/* The consumer's half of tide_for_of's inline fast path: next() on a
- * generator suspended at a yield. */
-void **tide__gen_next_prep(tide_val it, void **load) {
-    if (it.tag != TIDE_T_ITERATOR || it.u.o->cls != &gen_class)
+/* tide_for_of's inline fast path (tide/gen.h): next() on a generator
+ * suspended at a yield, in two halves around the switch into its body. The
+ * loop holds a reference to the generator for as long as it runs, so the
+ * resume takes none of its own. */
+void **tide__for_of_prep(tide__for_of *f, void **load) {
+    tide_val it = f->it;
+    if (f->state != TIDE__FOR_OF_BODY || it.tag != TIDE_T_ITERATOR || it.u.o->cls != &gen_class)
         return NULL;
     tide_gen *g = (tide_gen *)it.u.o;
     if (g->state != TIDE__GEN_YIELD)
         return NULL;
     tide__coro *self = tide__coro_self();
     void **save = tide__coro_switch_prep(self, g->coro, load);
-    if (save)
-        resume_begin(g, 0, tide_undefined(), self);
+    if (save) {
+        g->status = 0;
+        g->value = tide_undefined();
+        g->state = TIDE__GEN_EXEC;
+        g->coro->resumer = self;
+    }
     return save;
 }
 
-/* The value comes back in registers: see tide__take. */
-tide_val tide__gen_next_finish(tide_val it, int *rc, bool *done) {
-    tide_val v;
+bool tide__for_of_finish(tide__for_of *f, tide_val *var) {
+    tide_gen *g = (tide_gen *)f->it.u.o;
     tide__coro_switch_end(tide__coro_cur);
-    *rc = resume_end((tide_gen *)it.u.o, &v, done);
-    return v;
+    if (__builtin_expect(!g->done, 1)) { /* it yielded: status is 0 */
+        *var = tide__take(&g->value);
+        return true;
+    }
+    return tide__for_of_step(f, g->status, tide__take(&g->value), true, var);
 }
 
 static int gen_next(tide_val self, tide_val v, tide_val *value, bool *done) {

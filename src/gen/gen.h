@@ -59,11 +59,12 @@ static inline tide_val tide__gen_val(tide_gen *g) {
 void **tide__agen_next_prep(tide_gen *g, void **load);
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
 
-/* tide_for_of's fast path (gen.c): next() on a sync generator suspended at
- * a yield, in two halves around an inline switch; NULL when it does not
- * apply. */
-void **tide__gen_next_prep(tide_val it, void **load);
-tide_val tide__gen_next_finish(tide_val it, int *rc, bool *done);
+/* tide__for_of.state */
+enum { TIDE__FOR_OF_BODY, TIDE__FOR_OF_ENDED, TIDE__FOR_OF_THROWN };
+
+/* The end of a tide_for_of step (iter.c): hands v over as the loop's
+ * variable (true), or ends the loop on done or on an error from next(). */
+bool tide__for_of_step(tide__for_of *f, int rc, tide_val v, bool done, tide_val *var);
 
 /* tide_yield's fast path for async generators (agen.c). */
 void **tide__agen_yield_prep(tide_gen *g, tide_val v, void **load);

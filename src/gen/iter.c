@@ -159,10 +159,8 @@ tide_val tide_iter_to_array(tide_val iterable) {
 
 /* ---- for-of ---------------------------------------------------------- */
 
-enum { IN_BODY, ENDED, THROWN };
-
 tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp) {
-    tide__for_of f = {tide_iter_get(iterable), rcp, outp, IN_BODY};
+    tide__for_of f = {tide_iter_get(iterable), rcp, outp, TIDE__FOR_OF_BODY};
     tide_release(iterable);
     *rcp = 0;
     *outp = tide_undefined();
@@ -170,15 +168,15 @@ tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp) {
         *rcp = tide_error_code(f.it);
         *outp = f.it;
         f.it = tide_undefined();
-        f.state = ENDED;
+        f.state = TIDE__FOR_OF_ENDED;
     }
     return f;
 }
 
 /* One step's outcome: the value, or the end of the loop. */
-static bool step_end(tide__for_of *f, int rc, tide_val v, bool done, tide_val *var) {
+bool tide__for_of_step(tide__for_of *f, int rc, tide_val v, bool done, tide_val *var) {
     if (rc < 0 || done) {
-        f->state = ENDED; /* an error from next() does not close the iterator */
+        f->state = TIDE__FOR_OF_ENDED; /* an error from next() does not close the iterator */
         if (rc < 0) {
             *f->rcp = rc;
             *f->outp = v;
@@ -194,25 +192,14 @@ static bool step_end(tide__for_of *f, int rc, tide_val v, bool done, tide_val *v
 bool tide__for_of_next_slow(tide__for_of *f, tide_val *var) {
     tide_val v;
     bool done;
-    if (f->state != IN_BODY)
+    if (f->state != TIDE__FOR_OF_BODY)
         return false;
     int rc = tide_iter_next(f->it, tide_undefined(), &v, &done);
-    return step_end(f, rc, v, done, var);
-}
-
-void **tide__for_of_prep(tide__for_of *f, void **load) {
-    return f->state == IN_BODY ? tide__gen_next_prep(f->it, load) : NULL;
-}
-
-bool tide__for_of_finish(tide__for_of *f, tide_val *var) {
-    int rc;
-    bool done;
-    tide_val v = tide__gen_next_finish(f->it, &rc, &done);
-    return step_end(f, rc, v, done, var);
+    return tide__for_of_step(f, rc, v, done, var);
 }
 
 void tide__for_of_throw(tide__for_of *f, int rc, tide_val reason) {
-    f->state = THROWN;
+    f->state = TIDE__FOR_OF_THROWN;
     *f->rcp = rc;
     tide_release(*f->outp);
     *f->outp = reason;
@@ -221,10 +208,10 @@ void tide__for_of_throw(tide__for_of *f, int rc, tide_val reason) {
 /* Scope exit. Left early by break, return or goto: close, and report what
  * closing threw. Left by a throw: close, but the body's error wins. */
 void tide__for_of_end(tide__for_of *f) {
-    if (f->state != ENDED) {
+    if (f->state != TIDE__FOR_OF_ENDED) {
         tide_val err;
         int rc = tide_iter_close(f->it, &err);
-        if (rc < 0 && f->state == IN_BODY) {
+        if (rc < 0 && f->state == TIDE__FOR_OF_BODY) {
             *f->rcp = rc;
             *f->outp = err;
         } else {

@@ -116,15 +116,17 @@ void tide__obj_destroy(tide_obj *o) {
 
 /* ---- Scalars --------------------------------------------------------- */
 
-int64_t tide_get_int(tide_val v) {
+int64_t tide__get_int_other(tide_val v) {
     if (v.tag == TIDE_T_INT || v.tag == TIDE_T_BOOL)
         return v.u.i;
-    if (v.tag == TIDE_T_DOUBLE && isfinite(v.u.d) && v.u.d == (double)(int64_t)v.u.d)
+    /* In range first: converting a double past int64 is undefined. */
+    if (v.tag == TIDE_T_DOUBLE && v.u.d >= -0x1p63 && v.u.d < 0x1p63 &&
+        v.u.d == (double)(int64_t)v.u.d)
         return (int64_t)v.u.d;
     return 0;
 }
 
-double tide_get_double(tide_val v) {
+double tide__get_double_other(tide_val v) {
     if (v.tag == TIDE_T_DOUBLE)
         return v.u.d;
     if (v.tag == TIDE_T_INT)
