@@ -373,6 +373,14 @@ tide_val tide_promise_new(void) {
 tide_val tide_promise_resolved(tide_val v) {
     if (v.tag == TIDE_T_PROMISE)
         return v;
+    tide__promise *fp;
+    if (!is_thenable(v) && tide__loop_cur && (fp = promise_alloc())) {
+        /* Born fulfilled: what settling it would do, with no reaction to run. */
+        fp->state = TIDE_FULFILLED;
+        fp->locked = true;
+        fp->result = v;
+        return pval(fp);
+    }
     tide_val p = tide_promise_new();
     if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL)
         tide_release(v);
