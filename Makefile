@@ -39,7 +39,7 @@ ASAN_DIR   := build-asan
 CLANG_DIR  := build-clang
 
 DEBIAN_PKGS := libuv1-dev libcurl4-openssl-dev libcmocka-dev cmake pkg-config \
-               valgrind libjson-c-dev gcc make
+               valgrind gcc make
 
 VALGRIND := valgrind --error-exitcode=99 --leak-check=full \
             --errors-for-leak-kinds=definite --track-origins=no -q

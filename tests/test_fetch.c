@@ -11,6 +11,8 @@
  * every build by tide's own count; RSS is checked too in the normal build
  * (meaningless under ASan and valgrind). */
 #include <arpa/inet.h>
+#include <locale.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -1167,7 +1169,7 @@ static void json_values(void **state UNUSED) {
     expect_json("[1,]", NULL);
     expect_json("{} x", NULL);
     expect_json("", NULL);
-    expect_json("{'a':1}", NULL); /* json-c takes these five */
+    expect_json("{'a':1}", NULL); /* json-c, used before, took these five */
     expect_json("NaN", NULL);
     expect_json("[Infinity]", NULL);
     expect_json("[\"a\tb\"]", NULL);
@@ -1186,6 +1188,196 @@ static void json_values(void **state UNUSED) {
     v = tide_json_stringify(tide_undefined());
     assert_int_equal(tide_error_code(v), TIDE_ETYPE);
     tide_release(v);
+}
+
+/* open 32 times, leaf, close 32 times (malloc'd). */
+static char *nest32(const char *open, const char *leaf, const char *close) {
+    size_t no = strlen(open), nl = strlen(leaf), nc = strlen(close);
+    char *doc = malloc(32 * (no + nc) + nl + 1), *p = doc;
+    for (int i = 0; i < 32; i++, p += no)
+        memcpy(p, open, no);
+    memcpy(p, leaf, nl);
+    p += nl;
+    for (int i = 0; i < 32; i++, p += nc)
+        memcpy(p, close, nc);
+    *p = '\0';
+    return doc;
+}
+
+/* 64 levels, objects and arrays in turn, parsed and written back inside an
+ * async function: on a coroutine's stack, which the parser's recursion must
+ * fit (an overflow would crash the test). */
+static int json_deep_body(void *arg UNUSED, tide_val *out UNUSED) {
+    char *doc = nest32("{\"k\\u00e9\":[",
+                       "\"\\ud83d\\ude00\","
+                       "123456789012345678901234567890123456789012345678901234567890",
+                       "]}");
+    /* JSON.stringify(JSON.parse(doc)): the escapes come back decoded */
+    char *want = nest32("{\"k\xc3\xa9\":[", "\"\xf0\x9f\x98\x80\",1.2345678901234567e+59", "]}");
+    tide_val v = tide_json_parse(doc, strlen(doc));
+    tide_val s = tide_is_error(v) ? tide_undefined() : tide_json_stringify(v);
+    R.ok = tide_is_string(s) && strcmp(tide_str(s), want) == 0;
+    tide_release(s);
+    tide_release(v);
+    free(doc);
+    free(want);
+    return 0;
+}
+
+/* Refused with TIDE_EINVAL and exactly this message. */
+static void expect_json_error(const char *in, size_t n, const char *msg) {
+    tide_val v = tide_json_parse(in, n);
+    assert_int_equal(tide_error_code(v), TIDE_EINVAL);
+    assert_string_equal(tide_error_message(v), msg);
+    tide_release(v);
+}
+
+/* What tide's own parser adds to the cases above. Expected values come from
+ * Node: each comment gives the expression, run with node -e. */
+/* JSON's numbers read the same under a locale whose decimal point is a
+ * comma (JSON.parse knows no locale). The locale is built for the test with
+ * localedef; without it (no locale sources on the machine) the test is
+ * skipped. */
+static void json_locale(void **state UNUSED) {
+    char dir[] = "/tmp/tide-locale-XXXXXX", cmd[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+    bool have = system(cmd) == 0;
+    setenv("LOCPATH", dir, 1);
+    have = have && setlocale(LC_NUMERIC, "de_DE.UTF-8") != NULL;
+    if (have) {
+        assert_string_equal(localeconv()->decimal_point, ",");
+        tide_val v = tide_json_parse("[1.5,2e-1,-0.25]", 16);
+        tide_val s = tide_json_stringify(v);
+        setlocale(LC_NUMERIC, "C");
+        assert_true(tide_get_double(tide_array_get(v, 0)) == 1.5);
+        assert_true(tide_get_double(tide_array_get(v, 1)) == 0.2);
+        assert_string_equal(tide_str(s), "[1.5,0.2,-0.25]"); /* JSON.stringify([1.5,2e-1,-0.25]) */
+        tide_release(s);
+        tide_release(v);
+    }
+    unsetenv("LOCPATH");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    if (!have)
+        skip();
+}
+
+static void json_parser(void **state UNUSED) {
+    /* JSON.stringify(JSON.parse('"\\ud83d\\ude00"')) prints "😀" (F0 9F 98 80) */
+    expect_json("\"\\ud83d\\ude00\"", "\"\xf0\x9f\x98\x80\"");
+    /* Buffer.from(JSON.parse('"\\ud83d"')).toString("hex") === "efbfbd" */
+    expect_json("\"\\ud83d\"", "\"\xef\xbf\xbd\"");
+    /* Buffer.from(JSON.parse('"\\ude00\\ud83d"')).toString("hex") === "efbfbdefbfbd" */
+    expect_json("\"\\ude00\\ud83d\"", "\"\xef\xbf\xbd\xef\xbf\xbd\"");
+    /* JSON.stringify(JSON.parse('{"a":1,"b":2,"a":3}')) === '{"a":3,"b":2}' */
+    expect_json("{\"a\":1,\"b\":2,\"a\":3}", "{\"a\":3,\"b\":2}");
+    /* JSON.stringify(JSON.parse('{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,
+     *   "k8":8,"k9":9,"k1":10,"k5":11,"k1":12}')) ===
+     *   '{"k1":12,"k2":2,"k3":3,"k4":4,"k5":11,"k6":6,"k7":7,"k8":8,"k9":9}' */
+    expect_json("{\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,"
+                "\"k1\":10,\"k5\":11,\"k1\":12}",
+                "{\"k1\":12,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":11,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9}");
+    /* JSON.stringify(JSON.parse('{"a\\u0000b":1,"a":2}')) === '{"a\\u0000b":1,"a":2}' */
+    expect_json("{\"a\\u0000b\":1,\"a\":2}", "{\"a\\u0000b\":1,\"a\":2}");
+    /* JSON.parse('{"a\\u0000b":1,"a":2}').a === 2: keys are compared whole */
+    const char *nul_key = "{\"a\\u0000b\":1,\"a\":2}";
+    tide_val v = tide_json_parse(nul_key, strlen(nul_key));
+    assert_int_equal(tide_get_int(tide_json_get(v, "a")), 2);
+    tide_release(v);
+    /* JSON.stringify(JSON.parse("-0")) === "0", and Object.is(JSON.parse("-0"), -0) */
+    expect_json("-0", "0");
+    v = tide_json_parse("-0", 2);
+    assert_int_equal(tide_type_of(v), TIDE_T_DOUBLE);
+    assert_true(tide_get_double(v) == 0 && signbit(tide_get_double(v)));
+    /* Numbers: each expected text is JSON.stringify(JSON.parse(text)), but for
+     * the int64 that tide keeps exact where JavaScript rounds it. */
+    expect_json("1E2", "100");
+    expect_json("100000000000000000000", "100000000000000000000"); /* json-c saturated it */
+    expect_json("-9223372036854775809", "-9223372036854776000");   /* past int64: a double */
+    expect_json("-9223372036854775808", "-9223372036854775808");   /* JS: -9223372036854776000 */
+    expect_json("123456789012345678901234567890123456789012345678901234567890",
+                "1.2345678901234567e+59"); /* longer than the parser's stack copy */
+    expect_json("1e400", "null");          /* Infinity */
+
+    /* JSON.parse('"a\\u0000b"').length === 3 */
+    v = tide_json_parse("\"a\\u0000b\"", 10);
+    assert_int_equal(tide_str_len(v), 3);
+    assert_memory_equal(tide_str(v), "a\0b", 3);
+    tide_release(v);
+
+    /* JSON.parse("[".repeat(64) + "]".repeat(64)) works in Node too; tide
+     * stops at 64 levels (Node goes much deeper). */
+    char deep[130];
+    memset(deep, '[', 65);
+    memset(deep + 65, ']', 65);
+    v = tide_json_parse(deep + 1, 128);
+    assert_int_equal(tide_array_len(v), 1);
+    tide_release(v);
+    expect_json_error(deep, 130, "JSON: nested too deep at offset 64");
+
+    /* Node's messages, for the offsets: JSON.parse("-") "No number after minus
+     * sign in JSON at position 1"; JSON.parse("01") "Unexpected number in JSON
+     * at position 1"; JSON.parse('"\\x"') "Bad escaped character in JSON at
+     * position 2"; JSON.parse('{"a"') "Expected ':' after property name in JSON
+     * at position 4"; JSON.parse("  ") "Unexpected end of JSON input";
+     * JSON.parse("[1 2]") "Expected ',' or ']' after array element in JSON at
+     * position 3". */
+    expect_json_error("-", 1, "JSON: bad number at offset 1");
+    expect_json_error("01", 2, "JSON: unexpected text after the value at offset 1");
+    expect_json_error("\"\\x\"", 4, "JSON: bad escape at offset 2");
+    expect_json_error("{\"a\"", 4, "JSON: expected ':' at offset 4");
+    expect_json_error(" \t\r\n", 4, "JSON: unexpected end of input at offset 4");
+    expect_json_error("[1 2]", 5, "JSON: expected ',' or a closing bracket at offset 3");
+    expect_json_error("\"\\u12x4\"", 8, "JSON: bad \\u escape at offset 5");
+    expect_json_error("\"\\ud83d\\u\"", 10, "JSON: bad \\u escape at offset 9");
+    expect_json_error("\"abc", 4, "JSON: unterminated string at offset 4");
+    expect_json_error("{\"a\":1,}", 8, "JSON: expected a quoted member name at offset 7");
+    expect_json_error("[tru]", 5, "JSON: unexpected character at offset 1");
+    expect_json_error("\"a\0b\"", 5, "JSON: control character in a string at offset 2");
+
+    reset();
+    run(json_deep_body);
+    assert_true(R.ok);
+}
+
+/* As allocation_failures below, for the parser alone: with the k-th
+ * allocation failing, for every k until a parse has nothing left to fail,
+ * the result is the whole value or TIDE_ENOMEM, and nothing leaks (the
+ * counting allocator's live bytes come back to where they were). */
+static void json_allocation_failures(void **state UNUSED) {
+    static const char doc[] =
+        "{\"name\":\"tide\",\"list\":[1,2.5,\"x\\u00e9y\\n\",{\"a\":[true,null]},[]],"
+        "\"a\":{\"b\":{\"c\":\"\\ud83d\\ude00\"}},\"name\":\"again\","
+        "\"big\":123456789012345678901234567890123456789012345678901234567890}";
+    /* JSON.stringify(JSON.parse(doc)) */
+    static const char want[] =
+        "{\"name\":\"again\",\"list\":[1,2.5,\"x\xc3\xa9y\\n\",{\"a\":[true,null]},[]],"
+        "\"a\":{\"b\":{\"c\":\"\xf0\x9f\x98\x80\"}},\"big\":1.2345678901234567e+59}";
+    long normal = 0, enomem = 0;
+    bool ended = false;
+    for (long k = 0; k < 10000 && !ended; k++) {
+        size_t before = live_bytes;
+        tide_alloc_fail_after(k);
+        tide_val v = tide_json_parse(doc, sizeof doc - 1);
+        ended = tide_alloc_failures() == 0;
+        tide_alloc_fail_after(-1);
+        if (tide_is_error(v)) {
+            assert_int_equal(tide_error_code(v), TIDE_ENOMEM);
+            enomem++;
+        } else {
+            tide_val s = tide_json_stringify(v);
+            assert_string_equal(tide_str(s), want);
+            tide_release(s);
+            normal++;
+        }
+        tide_release(v);
+        assert_int_equal(live_bytes, before);
+    }
+    fprintf(stderr, "JSON allocation failures: %ld ENOMEM, %ld normal\n", enomem, normal);
+    assert_true(ended);
+    assert_int_equal(normal, 1);
+    assert_true(enomem > 20);
 }
 
 /* ---- Allocation failures ----------------------------------------------------------
@@ -1307,6 +1499,9 @@ int main(void) {
         cmocka_unit_test(uploads),
         cmocka_unit_test(json),
         cmocka_unit_test(json_values),
+        cmocka_unit_test(json_parser),
+        cmocka_unit_test(json_locale),
+        cmocka_unit_test(json_allocation_failures),
         cmocka_unit_test(loop_freed_mid_fetch),
         cmocka_unit_test(allocation_failures),
     };

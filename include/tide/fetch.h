@@ -167,27 +167,31 @@ TIDE_EXTERN bool tide_response_body_used(tide_val resp);
  * rejects with TIDE_ESTATE ("body already used"); resp not a response
  * rejects with TIDE_ETYPE. The response need not outlive the call: the
  * promise keeps the transfer going. A transfer failure rejects as the body's
- * next() would; invalid JSON rejects with TIDE_EINVAL and json-c's message. */
+ * next() would; invalid JSON rejects with TIDE_EINVAL ("JSON: what at offset
+ * n"). */
 TIDE_EXTERN tide_val tide_response_text(tide_val resp);
 TIDE_EXTERN tide_val tide_response_bytes(tide_val resp);
 TIDE_EXTERN tide_val tide_response_json(tide_val resp);
 
 /* ---- JSON ------------------------------------------------------------
- * JSON.parse's values as tide values (parsed with json-c):
+ * JSON.parse's values as tide values, by tide's own parser (RFC 8259's
+ * grammar, as strict as JSON.parse; numbers read the same in any locale):
  *   null -> tide_null()         true/false -> tide_bool
  *   number -> tide_int when it is an integer that fits in int64_t (kept
  *             exact, where JavaScript rounds past 2^53), else tide_double
- *             (json-c saturates integers past 2^64: 1e30 written without
- *             a fraction or exponent reads as 18446744073709551615)
- *   string -> string value      array -> array value (tide_array_get ...)
+ *             (-0 is the double -0, past DBL_MAX Infinity, as JavaScript)
+ *   string -> string value (UTF-8; a lone surrogate escape becomes U+FFFD)
+ *   array -> array value (tide_array_get ...)
  *   object -> a JSON object: a user object of class "JSONObject" keeping its
  *             members in document order (a repeated key keeps the last
- *             value, as JSON.parse does), read with the functions below.
- * Nesting deeper than 64 levels is refused (TIDE_EINVAL): the conversions
- * recurse, and coroutine stacks are small. */
+ *             value, at its first place, as JSON.parse does), read with the
+ *             functions below.
+ * Nesting deeper than 64 levels is refused (TIDE_EINVAL): the parser
+ * recurses, and coroutine stacks are small. */
 
 /* JSON.parse: the value (owned) of the n bytes at text, or a TIDE_EINVAL
- * error value (json-c's message) / the ENOMEM error. text borrowed. */
+ * error value ("JSON: what at offset n") / the ENOMEM error. text
+ * borrowed. */
 TIDE_EXTERN tide_val tide_json_parse(const char *text, size_t n);
 /* JSON.stringify, compact: a string (owned), or an error value: TIDE_ETYPE
  * for values JSON has no form for (promises, iterators, other objects;
