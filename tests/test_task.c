@@ -464,9 +464,10 @@ static void test_many_tasks(void **state UNUSED) {
 }
 
 /* A burst of 3,000 tasks leaves their stacks pooled, far past pool_max
- * (1,024), for reuse; once the loop has been idle for two trim intervals
- * (coro/coro.h: one to see them unused, one to give them back), its trim
- * timer has returned them to the kernel — with nothing else running. */
+ * (1,024), for reuse; once the loop has been idle for a few trim intervals
+ * (coro/coro.h: one to see them unused, one to give them back, one for a
+ * trim the last frees made just before), its trim timer has returned them
+ * to the kernel — with nothing else running. */
 #define BURST 3000
 static size_t pooled_after_burst, pooled_after_idle;
 
@@ -484,7 +485,7 @@ static int idle_watcher(void *arg UNUSED, tide_val *out UNUSED) {
     tide_coro_get_stats(&s);
     pooled_after_burst = s.pooled;
     if (rc == 0)
-        rc = tide_await(tide_sleep(2 * TIDE__POOL_TRIM_MS + 600), NULL);
+        rc = tide_await(tide_sleep(3 * TIDE__POOL_TRIM_MS + 500), NULL);
     tide_coro_get_stats(&s);
     pooled_after_idle = s.pooled;
     return rc;

@@ -231,7 +231,9 @@ bool tide__coro_pool_excess(void) { return tide__stack_releasable() > config.poo
 
 bool tide__coro_pool_trim(void) {
     uint64_t now = coarse_ms();
-    if (now - th.trimmed_ms >= TIDE__POOL_TRIM_MS) {
+    /* Three quarters: a loop's timer, due a whole interval after the last
+     * trim, is never turned away by a clock that reads a little behind. */
+    if (now - th.trimmed_ms >= TIDE__POOL_TRIM_MS / 4 * 3) {
         th.trimmed_ms = now;
         tide__stack_trim(config.pool_max);
     }

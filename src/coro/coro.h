@@ -104,7 +104,7 @@ void tide__coro_pool_drain(void);
 /* The pool keeps every freed stack, so a workload that churns through tasks
  * reuses stacks instead of paying mmap, mprotect, munmap and a page fault
  * for each. Beyond config.pool_max, what stays unused from one trim to the
- * next goes back to the kernel. trim does that at most once per
+ * next goes back to the kernel. trim does that at most about once per
  * TIDE__POOL_TRIM_MS (and tide__coro_free calls it now and then); it returns
  * tide__coro_pool_excess(): whether the pool still holds more than pool_max,
  * so that the loop, while idle, knows to call again. */
