@@ -1,5 +1,6 @@
-/* tide — private: the inline context switch behind tide's inline fast paths.
- * Not part of the API; nothing here is for direct use.
+/* tide — private: the context switch, inline, used by every switch tide
+ * makes and by the inline fast paths. Not part of the API; nothing here is
+ * for direct use.
  *
  * Why inline: a return after a switch returns into the *other* context's
  * call chain, so the processor's return-stack predictor misses every return
@@ -9,10 +10,13 @@
  * bookkeeping in ordinary calls that return before the switch, and switch
  * right in the caller's frame.
  *
- * The frame is the one the out-of-line switch (src/coro/ctx_*.S) builds with
- * a call: the callee-saved registers over a resume address. The inline
- * switch pushes its own resume label in place of a return address, so each
- * kind of switch can resume a context the other suspended.
+ * A switch inside a function (src/coro's tide__coro_switch) is inline too:
+ * a call to an assembly switch leaves a return address that is never
+ * returned to, and measured 8.5 ns per switch here against 3.2 inline.
+ *
+ * A suspended context's frame is the callee-saved registers over its resume
+ * label; a new context's is laid out by tide__ctx_init to resume at
+ * tide__ctx_start (src/coro/ctx_*.S).
  */
 #ifndef TIDE_SWITCH_H
 #define TIDE_SWITCH_H
@@ -26,7 +30,7 @@
 #else
 #define TIDE__ZMM_CLOBBERS
 #endif
-/* Builds the frame of src/coro/ctx_x86_64.S by hand, [r15 ... rbp][resume],
+/* Builds the frame [r15 ... rbp][resume] (see src/coro/ctx_x86_64.S),
  * after stepping over the 128-byte red zone below %rsp, which may hold the
  * caller's data. The callee-saved registers travel in the frame; the others
  * are declared clobbered. */
@@ -61,8 +65,9 @@ static inline __attribute__((always_inline)) void tide__switch(void **save, void
 }
 #elif defined(__aarch64__)
 #define TIDE__INLINE_SWITCH 1
-/* The 176-byte frame of src/coro/ctx_aarch64.S, with the resume label in
- * the x30 slot. */
+/* The 176-byte frame (see src/coro/ctx_aarch64.S), with the resume label
+ * in the x30 slot. x18 is clobbered too: on Linux it is an ordinary
+ * temporary that the compiler may keep live across the asm. */
 static inline __attribute__((always_inline)) void tide__switch(void **save, void *load) {
     register void **x0 __asm__("x0") = save;
     register void *x1 __asm__("x1") = load;
@@ -97,7 +102,7 @@ static inline __attribute__((always_inline)) void tide__switch(void **save, void
                      : "+r"(x0), "+r"(x1)
                      :
                      : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
-                       "x13", "x14", "x15", "x16", "x17", "x30", "memory", "cc", "v0", "v1",
+                       "x13", "x14", "x15", "x16", "x17", "x18", "x30", "memory", "cc", "v0", "v1",
                        "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12",
                        "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
                        "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");

@@ -123,9 +123,12 @@ static inline void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {
     swapcontext(&from->uc, &to->uc);
 }
 #else
-void tide__ctx_switch(void **save_sp, void *load_sp);
-static inline void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {
-    tide__ctx_switch(&from->sp, to->sp);
+#if !TIDE__INLINE_SWITCH
+#error "no context switch for this target: build with TIDE_CORO_UCONTEXT"
+#endif
+/* Every switch is the inline one of include/tide/switch.h, which says why. */
+static inline __attribute__((always_inline)) void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {
+    tide__switch(&from->sp, to->sp);
 }
 #endif
 void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
