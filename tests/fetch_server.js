@@ -12,6 +12,7 @@
 //   /truncated          promises 1000 bytes, sends 100, drops the connection
 //   /hang               never answers (counted in /stats when it closes)
 //   /echo               answers the request body, method in X-Method
+//   /to/S               status S (301, 302, 303, 307, 308) -> /echo
 //   /json, /json-bad    a JSON document / a broken one
 //   /port               the client's port (tells a reused connection)
 //   /stats              counters as JSON
@@ -97,6 +98,12 @@ function handle(req, res) {
     const n = Number(path.slice('/redirect/'.length));
     res.writeHead(302, { Location: n > 1 ? `/redirect/${n - 1}` : '/plain' });
     res.end('moved');
+  } else if (path.startsWith('/to/')) {
+    req.resume(); // the request body, if any, is not for this answer
+    req.on('end', () => {
+      res.writeHead(Number(path.slice('/to/'.length)), { Location: '/echo' });
+      res.end('see /echo');
+    });
   } else if (path.startsWith('/status/')) {
     const n = Number(path.slice('/status/'.length));
     res.writeHead(n, { 'Content-Type': 'text/plain' });

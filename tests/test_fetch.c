@@ -633,6 +633,72 @@ static void redirects(void **state UNUSED) {
     assert_non_null(strstr(R.h[1], "redirect"));
 }
 
+/* The method and body a redirect leaves, as fetch has them. Node's global
+ * fetch against the same server (tests/fetch_server.js, /to/S answers S with
+ * Location: /echo, which answers the request body and X-Method):
+ *   for (const [m, s, b] of cases) {
+ *     const r = await fetch(`${base}/to/${s}`, { method: m, body: b });
+ *     console.log(m, s, '->', r.headers.get('x-method'), JSON.stringify(await r.text()), r.redirected);
+ *   }
+ * prints  PUT 303 -> GET "" true      DELETE 303 -> GET "" true
+ *         PUT 301 -> PUT "x" true     POST 301 -> GET "" true
+ *         PATCH 307 -> PATCH "x" true POST 303 -> GET "" true
+ *         PUT 302 -> PUT "x" true     DELETE 301 -> DELETE "" true */
+static const struct redirect_case {
+    const char *method;
+    int status;
+    const char *body, *want_method, *want_body;
+} redirect_cases[] = {
+    {"PUT", 303, "x", "GET", ""},        {"DELETE", 303, NULL, "GET", ""},
+    {"PUT", 301, "x", "PUT", "x"},       {"POST", 301, "x", "GET", ""},
+    {"PATCH", 307, "x", "PATCH", "x"},   {"POST", 303, "x", "GET", ""},
+    {"PUT", 302, "x", "PUT", "x"},       {"DELETE", 301, NULL, "DELETE", ""},
+};
+#define NCASES (sizeof redirect_cases / sizeof *redirect_cases)
+static char redirect_got[NCASES][64];
+
+static int redirect_methods_body(void *arg UNUSED, tide_val *out UNUSED) {
+    for (size_t i = 0; i < NCASES; i++) {
+        const struct redirect_case *c = &redirect_cases[i];
+        char path[32];
+        snprintf(path, sizeof path, "/to/%d", c->status);
+        tide_fetch_options o = {.method = c->method,
+                                .body = c->body ? tide_str_new(c->body) : tide_undefined()};
+        tide_val res, text;
+        int rc = tide_await(tide_fetch(url(path), &o), &res);
+        tide_release(o.body);
+        if (rc < 0) {
+            snprintf(redirect_got[i], sizeof redirect_got[i], "error %s", tide_error_message(res));
+            tide_release(res);
+            continue;
+        }
+        bool redirected = tide_response_redirected(res);
+        const char *m = tide_response_header(res, "x-method", 0);
+        char method[16];
+        snprintf(method, sizeof method, "%s", m ? m : "?");
+        rc = tide_await(tide_response_text(res), &text);
+        snprintf(redirect_got[i], sizeof redirect_got[i], "%s \"%s\" %s", method,
+                 rc < 0 ? "?" : tide_str(text), redirected ? "true" : "false");
+        tide_release(text);
+        tide_release(res);
+    }
+    return 0;
+}
+
+static void redirect_methods(void **state UNUSED) {
+    NEED_SERVER();
+    run(redirect_methods_body);
+    for (size_t i = 0; i < NCASES; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s \"%s\" true", redirect_cases[i].want_method,
+                 redirect_cases[i].want_body);
+        if (strcmp(redirect_got[i], want) != 0)
+            fprintf(stderr, "%s %d: got %s, want %s\n", redirect_cases[i].method,
+                    redirect_cases[i].status, redirect_got[i], want);
+        assert_string_equal(redirect_got[i], want);
+    }
+}
+
 static int not_found_body(void *arg UNUSED, tide_val *out UNUSED) {
     tide_val res, v;
     int rc = tide_await(tide_fetch(url("/status/404"), NULL), &res);
@@ -1489,6 +1555,7 @@ int main(void) {
         cmocka_unit_test(stalled_consumer),
         cmocka_unit_test(released_mid_body),
         cmocka_unit_test(redirects),
+        cmocka_unit_test(redirect_methods),
         cmocka_unit_test(not_found_is_a_response),
         cmocka_unit_test(closed_mid_body),
         cmocka_unit_test(concurrent),

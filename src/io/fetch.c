@@ -120,6 +120,41 @@ static bool status_line(fetch_xfer *x, const char *line, size_t n) {
     return x->status_text != NULL;
 }
 
+/* fetch follows a 303 with GET whatever the method was; libcurl keeps a
+ * custom one (a DELETE would be sent to the 303's target). So a transfer
+ * with a custom method stops at a 303's headers, and once out of libcurl
+ * goes on as a GET (tide__xfer_see_other). false: stop here. */
+static bool see_other(fetch_xfer *x) {
+    const char *loc = "";
+    for (size_t i = 0; i < x->hcount; i++)
+        if (strcasecmp(x->hnames[i], "location") == 0)
+            loc = x->hvalues[i];
+    long followed = 0;
+    char *base = NULL, *to = NULL;
+    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &followed);
+    curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &base);
+    x->hand_redirects += followed + 1; /* libcurl's count starts over with the GET */
+    if (x->hand_redirects > x->max_redirects) {
+        x->fail = tide__fetch_error(x, TIDE_EREDIRECT, "too many redirects", loc);
+        return false;
+    }
+    CURLU *u = curl_url();
+    CURLUcode uc = u ? curl_url_set(u, CURLUPART_URL, base ? base : x->url, 0) : CURLUE_OUT_OF_MEMORY;
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(u, CURLUPART_URL, loc, 0); /* relative to base */
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_URL, &to, 0);
+    curl_url_cleanup(u);
+    if (uc == CURLUE_OK && !(x->see_other = tide__strdup(to)))
+        uc = CURLUE_OUT_OF_MEMORY;
+    curl_free(to);
+    if (uc != CURLUE_OK)
+        x->fail = uc == CURLUE_OUT_OF_MEMORY
+                      ? tide_error_new(TIDE_ENOMEM, NULL)
+                      : tide__fetch_error(x, TIDE_EREDIRECT, "bad redirect", loc);
+    return false;
+}
+
 /* The blank line after a response's headers: an interim response (1xx, a
  * redirect libcurl follows) starts over; the final one makes the Response
  * and fulfils the fetch. */
@@ -128,7 +163,7 @@ static bool headers_end(fetch_xfer *x) {
         return true;
     if (x->status >= 300 && x->status < 400 && x->status != 304 && x->has_location) {
         if (x->redirect == TIDE_REDIRECT_FOLLOW)
-            return true;
+            return x->status == 303 && x->custom_method ? see_other(x) : true;
         if (x->redirect == TIDE_REDIRECT_ERROR) {
             x->fail = tide__fetch_error(x, TIDE_EREDIRECT, "redirected",
                                         "redirect mode is TIDE_REDIRECT_ERROR");
@@ -140,7 +175,7 @@ static bool headers_end(fetch_xfer *x) {
     curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
     curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &redirects);
     x->final_url = tide__strdup(url ? url : x->url);
-    x->redirected = redirects > 0;
+    x->redirected = redirects + x->hand_redirects > 0;
     x->headers_done = true;
     tide_val resp = x->final_url ? tide__response_new(x) : tide_error_new(TIDE_ENOMEM, NULL);
     if (tide_is_error(resp)) {
@@ -166,7 +201,7 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp) {
         ok = headers_end(x);
     else
         ok = header_add(x, buf, n);
-    if (!ok && tide_is_undefined(x->fail))
+    if (!ok && tide_is_undefined(x->fail) && !x->see_other)
         x->fail = tide_error_new(TIDE_ENOMEM, NULL);
     return ok ? n : 0;
 }
@@ -355,8 +390,8 @@ static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) 
     SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
     SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     SETOPT(CURLOPT_FOLLOWLOCATION, o->redirect == TIDE_REDIRECT_FOLLOW ? 1L : 0L);
-    SETOPT(CURLOPT_MAXREDIRS,
-                     (long)(o->max_redirects ? o->max_redirects : DEFAULT_MAX_REDIRECTS));
+    x->max_redirects = o->max_redirects ? (long)o->max_redirects : DEFAULT_MAX_REDIRECTS;
+    SETOPT(CURLOPT_MAXREDIRS, x->max_redirects);
     SETOPT(CURLOPT_HEADERFUNCTION, header_cb);
     SETOPT(CURLOPT_HEADERDATA, x);
     SETOPT(CURLOPT_WRITEFUNCTION, write_cb);
@@ -376,8 +411,15 @@ static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) 
 
     if (strcasecmp(method, "HEAD") == 0)
         SETOPT(CURLOPT_NOBODY, 1L);
-    else if (strcasecmp(method, "GET") != 0 && !(has_body && strcmp(method, "POST") == 0))
+    else if (strcasecmp(method, "GET") != 0 && !(has_body && strcmp(method, "POST") == 0)) {
         SETOPT(CURLOPT_CUSTOMREQUEST, method);
+        x->custom_method = true;
+        /* On 301 and 302 fetch keeps a method other than POST, and its
+         * body; libcurl would drop the body (its rule for POST). A 303 is
+         * see_other's. */
+        if (has_body)
+            SETOPT(CURLOPT_POSTREDIR, (long)(CURL_REDIR_POST_301 | CURL_REDIR_POST_302));
+    }
 
     struct curl_slist *h = NULL;
     for (size_t i = 0; o->headers && o->headers[i]; i++) {
@@ -433,6 +475,69 @@ oom:
 }
 
 #undef SETOPT
+
+/* The request's headers without those that describe a body, which fetch
+ * drops when a redirect turns the request into a GET. NULL with *oom set
+ * when a copy fails; NULL alone when nothing is left. */
+static struct curl_slist *bodiless_headers(const struct curl_slist *h, bool *oom) {
+    static const char *const body_names[] = {"content-type:", "content-length:",
+                                             "content-encoding:", "content-language:",
+                                             "content-location:", "transfer-encoding:",
+                                             "expect:"};
+    struct curl_slist *out = NULL;
+    *oom = false;
+    for (; h; h = h->next) {
+        bool drop = false;
+        for (size_t i = 0; i < sizeof body_names / sizeof *body_names; i++)
+            drop |= strncasecmp(h->data, body_names[i], strlen(body_names[i])) == 0;
+        if (drop)
+            continue;
+        struct curl_slist *n = curl_slist_append(out, h->data);
+        if (!n) {
+            *oom = true;
+            curl_slist_free_all(out);
+            return NULL;
+        }
+        out = n;
+    }
+    return out;
+}
+
+bool tide__xfer_see_other(fetch_xfer *x) {
+    fetch_multi *m = x->m;
+    CURL *e = x->easy;
+    char *url = x->see_other;
+    x->see_other = NULL;
+    m->in_curl++;
+    curl_multi_remove_handle(m->multi, e);
+    m->in_curl--;
+    tide__xfer_upload_close(x); /* a streamed body is not sent again */
+    tide__xfer_headers_reset(x);
+    x->custom_method = false;
+    bool oom;
+    struct curl_slist *h = bodiless_headers(x->req_headers, &oom);
+    CURLcode cc = oom ? CURLE_OUT_OF_MEMORY : CURLE_OK;
+    note_opt(&cc, curl_easy_setopt(e, CURLOPT_URL, url));
+    note_opt(&cc, curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, (char *)NULL));
+    note_opt(&cc, curl_easy_setopt(e, CURLOPT_HTTPGET, 1L));
+    note_opt(&cc, curl_easy_setopt(e, CURLOPT_MAXREDIRS, x->max_redirects - x->hand_redirects));
+    note_opt(&cc, curl_easy_setopt(e, CURLOPT_HTTPHEADER, h));
+    curl_slist_free_all(x->req_headers);
+    x->req_headers = h;
+    tide__free(url);
+    if (cc == CURLE_OK) {
+        m->in_curl++;
+        CURLMcode mc = curl_multi_add_handle(m->multi, e);
+        m->in_curl--;
+        if (mc == CURLM_OK)
+            return true;
+        cc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+    }
+    x->fail = cc == CURLE_OUT_OF_MEMORY
+                  ? tide_error_new(TIDE_ENOMEM, NULL)
+                  : tide__fetch_error(x, TIDE_EIO, "transfer failed", curl_easy_strerror(cc));
+    return false;
+}
 
 tide_val tide_fetch(const char *url, const tide_fetch_options *opts) {
     static const tide_fetch_options defaults;

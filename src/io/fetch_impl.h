@@ -89,6 +89,10 @@ struct fetch_xfer {
     struct curl_slist *req_headers, *resolve;
     char errbuf[CURL_ERROR_SIZE];
     tide_redirect redirect;
+    long max_redirects;
+    bool custom_method;    /* sent with CURLOPT_CUSTOMREQUEST (PUT, DELETE, ...) */
+    char *see_other;       /* a 303's target, to follow as GET (see_other()) */
+    long hand_redirects;   /* redirects followed that way so far */
     tide_val signal;       /* held while listening, else undefined */
     tide_val fetch_p;      /* the pending fetch promise, until the headers */
     tide_val fail;         /* why we stopped libcurl (a callback returned an
@@ -137,6 +141,11 @@ fetch_multi *tide__multi_get(tide_loop *loop); /* the state, made if needed; NUL
 void tide__multi_track(fetch_multi *m, fetch_xfer *x); /* x counts as resolving */
 void tide__multi_unused(tide_loop *loop); /* a fetch failed to start */
 void tide__xfer_free(fetch_xfer *x);
+
+/* A transfer that stopped at a 303 for its custom method (x->see_other set)
+ * goes on as a GET to the 303's target, on the same easy handle: true, or
+ * false with x->fail set. Called once the transfer is out of libcurl. */
+bool tide__xfer_see_other(fetch_xfer *x);
 void tide__xfer_on_abort(void *data, tide_val reason); /* the signal listener */
 void tide__xfer_hold(fetch_xfer *x);
 void tide__xfer_unhold(fetch_xfer *x); /* may free x */

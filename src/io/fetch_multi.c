@@ -308,6 +308,7 @@ void tide__xfer_free(fetch_xfer *x) {
     tide__free(x->url);
     tide__free(x->host);
     tide__free(x->final_url);
+    tide__free(x->see_other);
     tide_release(x->fetch_p);
     tide_release(x->fail);
     tide_release(x->signal);
@@ -497,6 +498,8 @@ static tide_val curl_error(fetch_xfer *x, CURLcode rc) {
 /* ---- Completion ------------------------------------------------------------ */
 
 static void xfer_done(fetch_xfer *x, CURLcode rc) {
+    if (x->see_other && tide__xfer_see_other(x))
+        return; /* going on as a GET */
     tide__xfer_hold(x);
     detach(x);
     if (rc == CURLE_OK && tide_is_undefined(x->fail)) {
