@@ -188,6 +188,35 @@ static void test_pool_keeps_then_trims(void **state) {
     assert_true(b.pooled <= KEEP);
 }
 
+/* The process-wide count of guarded stacks stays exact when a pooled one of
+ * an old size is given back for a new one (it used to lose one per swap,
+ * and wrap below zero at the drain, leaving no guarded stacks at all). */
+static void test_guard_count_across_size_change(void **state) {
+    (void)state;
+    tide_coro_config old, cfg = {0};
+    tide_coro_get_config(&old);
+    tide__coro_pool_drain();
+    tide_coro_stats s;
+    tide_coro_get_stats(&s);
+    size_t g0 = s.guarded;
+    tide__coro *c = tide__coro_new(park, NULL, "a");
+    assert_non_null(c);
+    assert_true(c->flags & TIDE__CORO_GUARDED);
+    tide__coro_free(c); /* pooled, still counted */
+    cfg.stack_size = old.stack_size * 2;
+    assert_int_equal(tide_coro_set_config(&cfg), 0);
+    c = tide__coro_new(park, NULL, "b"); /* the pooled one goes, a new one comes */
+    assert_non_null(c);
+    tide_coro_get_stats(&s);
+    assert_int_equal(s.guarded, g0 + 1);
+    tide__coro_free(c);
+    tide__coro_pool_drain();
+    tide_coro_get_stats(&s);
+    assert_int_equal(s.guarded, g0);
+    cfg.stack_size = old.stack_size;
+    assert_int_equal(tide_coro_set_config(&cfg), 0);
+}
+
 static void test_config_errors(void **state) {
     (void)state;
     assert_int_equal(tide_coro_set_config(NULL), TIDE_EINVAL);
@@ -218,6 +247,7 @@ int main(void) {
         cmocka_unit_test(test_guard_budget_and_pool),
         cmocka_unit_test(test_pool_reuse_costs_no_mapping),
         cmocka_unit_test(test_pool_keeps_then_trims),
+        cmocka_unit_test(test_guard_count_across_size_change),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_stack_allocation_failure),
     };

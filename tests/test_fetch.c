@@ -643,7 +643,9 @@ static void redirects(void **state UNUSED) {
  * prints  PUT 303 -> GET "" true      DELETE 303 -> GET "" true
  *         PUT 301 -> PUT "x" true     POST 301 -> GET "" true
  *         PATCH 307 -> PATCH "x" true POST 303 -> GET "" true
- *         PUT 302 -> PUT "x" true     DELETE 301 -> DELETE "" true */
+ *         PUT 302 -> PUT "x" true     DELETE 301 -> DELETE "" true
+ *         post 301 -> GET "" true     POST 302 -> GET "" true (no body)
+ *         put 307 -> PUT "x" true     (methods normalised to upper case) */
 static const struct redirect_case {
     const char *method;
     int status;
@@ -653,6 +655,8 @@ static const struct redirect_case {
     {"PUT", 301, "x", "PUT", "x"},       {"POST", 301, "x", "GET", ""},
     {"PATCH", 307, "x", "PATCH", "x"},   {"POST", 303, "x", "GET", ""},
     {"PUT", 302, "x", "PUT", "x"},       {"DELETE", 301, NULL, "DELETE", ""},
+    {"post", 301, "x", "GET", ""},       {"POST", 302, NULL, "GET", ""},
+    {"put", 307, "x", "PUT", "x"},
 };
 #define NCASES (sizeof redirect_cases / sizeof *redirect_cases)
 static char redirect_got[NCASES][64];

@@ -24,9 +24,12 @@
 #if defined(__x86_64__)
 #define TIDE__INLINE_SWITCH 1
 #ifdef __AVX512F__
+/* AVX-512's upper vector registers and its mask registers are caller-saved
+ * too: code built with -mavx512f may keep values there across the asm. */
 #define TIDE__ZMM_CLOBBERS                                                           \
     , "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23",        \
-        "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31"
+        "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31", "k0", \
+        "k1", "k2", "k3", "k4", "k5", "k6", "k7"
 #else
 #define TIDE__ZMM_CLOBBERS
 #endif

@@ -109,20 +109,27 @@ static void *map_stack(size_t size) {
 
 static void single_unmap(tide__coro *c);
 
-static tide__coro *single_get(size_t stack_size) {
+/* A pooled guarded stack of this size; pooled ones of another size (made
+ * before the configuration changed) are given back on the way. */
+static tide__coro *single_pooled(size_t stack_size) {
     tide__coro *c;
     while ((c = st.singles)) {
         st.singles = c->pool_next;
         st.nsingles--;
         if (c->map_size == stack_size + PAGE)
             return c;
-        single_unmap(c); /* made before the stack size changed */
+        single_unmap(c);
     }
+    return NULL;
+}
+
+/* A new guarded stack; the caller has counted it in guarded_live. */
+static tide__coro *single_new(size_t stack_size) {
     size_t map_size = stack_size + PAGE;
     char *map = map_stack(map_size);
     if (!map)
         return NULL;
-    c = slot_init(map + PAGE, stack_size, map, map_size);
+    tide__coro *c = slot_init(map + PAGE, stack_size, map, map_size);
     c->flags = TIDE__CORO_GUARDED;
     return c;
 }
@@ -226,14 +233,14 @@ static void slab_put(tide__coro *c) {
 
 /* ---- Interface ------------------------------------------------------- */
 
+/* Every live or pooled guarded stack counts once in guarded_live: a new
+ * one is counted before it is mapped, an unmapped one uncounted. */
 static tide__coro *stack_get(size_t stack_size, size_t guard_budget) {
     tide__coro *c;
-    if (st.singles)
-        return single_get(stack_size);
-    if (atomic_fetch_add(&guarded_live, 1) < guard_budget) {
-        if ((c = single_get(stack_size)))
-            return c;
-    }
+    if ((c = single_pooled(stack_size)))
+        return c;
+    if (atomic_fetch_add(&guarded_live, 1) < guard_budget && (c = single_new(stack_size)))
+        return c;
     atomic_fetch_sub(&guarded_live, 1);
     return slab_get(stack_size);
 }

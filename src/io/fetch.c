@@ -120,10 +120,11 @@ static bool status_line(fetch_xfer *x, const char *line, size_t n) {
     return x->status_text != NULL;
 }
 
-/* fetch follows a 303 with GET whatever the method was; libcurl keeps a
- * custom one (a DELETE would be sent to the 303's target). So a transfer
- * with a custom method stops at a 303's headers, and once out of libcurl
- * goes on as a GET (tide__xfer_see_other). false: stop here. */
+/* fetch follows a 303 with GET whatever the method was (and a 301 or 302
+ * of a POST); libcurl keeps a custom method (a DELETE would be sent to the
+ * 303's target). So a transfer with a custom method stops at such a
+ * response's headers, and once out of libcurl goes on as a GET
+ * (tide__xfer_see_other). false: stop here. */
 static bool see_other(fetch_xfer *x) {
     const char *loc = "";
     for (size_t i = 0; i < x->hcount; i++)
@@ -155,6 +156,13 @@ static bool see_other(fetch_xfer *x) {
     return false;
 }
 
+/* Whether fetch would turn this redirect of a custom-method request into a
+ * GET (libcurl would not). */
+static bool becomes_get(const fetch_xfer *x) {
+    return x->custom_method &&
+           (x->status == 303 || (x->post_method && (x->status == 301 || x->status == 302)));
+}
+
 /* The blank line after a response's headers: an interim response (1xx, a
  * redirect libcurl follows) starts over; the final one makes the Response
  * and fulfils the fetch. */
@@ -163,7 +171,7 @@ static bool headers_end(fetch_xfer *x) {
         return true;
     if (x->status >= 300 && x->status < 400 && x->status != 304 && x->has_location) {
         if (x->redirect == TIDE_REDIRECT_FOLLOW)
-            return x->status == 303 && x->custom_method ? see_other(x) : true;
+            return becomes_get(x) ? see_other(x) : true;
         if (x->redirect == TIDE_REDIRECT_ERROR) {
             x->fail = tide__fetch_error(x, TIDE_EREDIRECT, "redirected",
                                         "redirect mode is TIDE_REDIRECT_ERROR");
@@ -362,10 +370,24 @@ static int parse_url(fetch_xfer *x, const char *url, tide_val *err) {
 }
 
 /* Sets the request up on x->easy. 0, or an error code with *err set. */
+/* fetch's method normalisation: these six are sent upper-case whatever
+ * case they were given in; any other method as given. */
+static const char *normal_method(const char *m) {
+    static const char *const known[] = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strcasecmp(m, known[i]) == 0)
+            return known[i];
+    return m;
+}
+
 /* Records the first failure of a curl_easy_setopt in configure's cc. */
 #define SETOPT(opt, val) note_opt(&cc, curl_easy_setopt(e, (opt), (val)))
 static void note_opt(CURLcode *first, CURLcode rc) {
-    if (*first == CURLE_OK)
+    /* An option or protocol this libcurl was built without is left out, as
+     * before options were checked; anything else (out of memory) fails. */
+    bool lacking = rc == CURLE_UNKNOWN_OPTION || rc == CURLE_NOT_BUILT_IN ||
+                   rc == CURLE_UNSUPPORTED_PROTOCOL;
+    if (*first == CURLE_OK && !lacking)
         *first = rc;
 }
 
@@ -411,9 +433,10 @@ static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) 
 
     if (strcasecmp(method, "HEAD") == 0)
         SETOPT(CURLOPT_NOBODY, 1L);
-    else if (strcasecmp(method, "GET") != 0 && !(has_body && strcmp(method, "POST") == 0)) {
-        SETOPT(CURLOPT_CUSTOMREQUEST, method);
+    else if (strcasecmp(method, "GET") != 0 && !(has_body && strcasecmp(method, "POST") == 0)) {
+        SETOPT(CURLOPT_CUSTOMREQUEST, normal_method(method));
         x->custom_method = true;
+        x->post_method = strcasecmp(method, "POST") == 0;
         /* On 301 and 302 fetch keeps a method other than POST, and its
          * body; libcurl would drop the body (its rule for POST). A 303 is
          * see_other's. */
@@ -511,9 +534,13 @@ bool tide__xfer_see_other(fetch_xfer *x) {
     m->in_curl++;
     curl_multi_remove_handle(m->multi, e);
     m->in_curl--;
-    tide__xfer_upload_close(x); /* a streamed body is not sent again */
+    if (x->pull_pending) { /* a streamed body is not sent again */
+        tide_timer_stop(x->pull_t);
+        x->pull_pending = false;
+    }
+    x->send_paused = false;
     tide__xfer_headers_reset(x);
-    x->custom_method = false;
+    x->custom_method = x->post_method = false;
     bool oom;
     struct curl_slist *h = bodiless_headers(x->req_headers, &oom);
     CURLcode cc = oom ? CURLE_OUT_OF_MEMORY : CURLE_OK;
@@ -529,14 +556,17 @@ bool tide__xfer_see_other(fetch_xfer *x) {
         m->in_curl++;
         CURLMcode mc = curl_multi_add_handle(m->multi, e);
         m->in_curl--;
-        if (mc == CURLM_OK)
-            return true;
-        cc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+        if (mc != CURLM_OK)
+            cc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
     }
-    x->fail = cc == CURLE_OUT_OF_MEMORY
-                  ? tide_error_new(TIDE_ENOMEM, NULL)
-                  : tide__fetch_error(x, TIDE_EIO, "transfer failed", curl_easy_strerror(cc));
-    return false;
+    if (cc != CURLE_OK)
+        x->fail = cc == CURLE_OUT_OF_MEMORY
+                      ? tide_error_new(TIDE_ENOMEM, NULL)
+                      : tide__fetch_error(x, TIDE_EIO, "transfer failed", curl_easy_strerror(cc));
+    /* Last: closing the upload's iterator runs its clean-up, which may stop
+     * x (the caller holds it and looks). */
+    tide__xfer_upload_close(x);
+    return cc == CURLE_OK;
 }
 
 tide_val tide_fetch(const char *url, const tide_fetch_options *opts) {

@@ -64,6 +64,7 @@ struct fetch_multi {
     tide_timer linger_t;
     tide_val keeper_p;    /* the pending promise the keeper task awaits */
     bool closing;
+    bool oom;             /* a callback of ours ran out of memory */
 };
 
 enum { X_NEW, X_RESOLVING, X_RUNNING, X_DONE };
@@ -91,6 +92,7 @@ struct fetch_xfer {
     tide_redirect redirect;
     long max_redirects;
     bool custom_method;    /* sent with CURLOPT_CUSTOMREQUEST (PUT, DELETE, ...) */
+    bool post_method;      /* ... and that method is POST (without a body) */
     char *see_other;       /* a 303's target, to follow as GET (see_other()) */
     long hand_redirects;   /* redirects followed that way so far */
     tide_val signal;       /* held while listening, else undefined */

@@ -105,8 +105,10 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *s
     }
     if (!w) {
         w = tide__calloc(1, sizeof *w);
-        if (!w)
+        if (!w) {
+            m->oom = true; /* libcurl will say only "aborted by callback" */
             return -1;
+        }
         if (uv_poll_init_socket(m->uv, &w->poll, s) != 0) {
             tide__free(w);
             return -1;
@@ -404,15 +406,19 @@ void tide__xfer_stop(fetch_xfer *x, tide_val reason, bool cancel) {
     tide__xfer_unhold(x);
 }
 
+/* Each stop can run code (an upload's clean-up) that stops others: look for
+ * the next one from the start every time, as teardown does. */
 static void fail_running(fetch_multi *m, CURLMcode rc) {
-    fetch_xfer *next;
-    for (fetch_xfer *x = m->xfers; x; x = next) {
-        next = x->next;
-        if (x->phase == X_RUNNING)
-            tide__xfer_stop(x,
-                            tide__fetch_error(x, rc == CURLM_OUT_OF_MEMORY ? TIDE_ENOMEM : TIDE_EIO,
-                                              "transfer failed", curl_multi_strerror(rc)),
-                            false);
+    int code = rc == CURLM_OUT_OF_MEMORY || m->oom ? TIDE_ENOMEM : TIDE_EIO;
+    m->oom = false;
+    for (;;) {
+        fetch_xfer *x = m->xfers;
+        while (x && x->phase != X_RUNNING)
+            x = x->next;
+        if (!x)
+            break;
+        tide__xfer_stop(x, tide__fetch_error(x, code, "transfer failed", curl_multi_strerror(rc)),
+                        false);
     }
 }
 
@@ -498,9 +504,11 @@ static tide_val curl_error(fetch_xfer *x, CURLcode rc) {
 /* ---- Completion ------------------------------------------------------------ */
 
 static void xfer_done(fetch_xfer *x, CURLcode rc) {
-    if (x->see_other && tide__xfer_see_other(x))
-        return; /* going on as a GET */
-    tide__xfer_hold(x);
+    tide__xfer_hold(x); /* closing an upload can run code that stops x */
+    if ((x->see_other && tide__xfer_see_other(x)) || x->finished) {
+        tide__xfer_unhold(x); /* going on as a GET, or stopped meanwhile */
+        return;
+    }
     detach(x);
     if (rc == CURLE_OK && tide_is_undefined(x->fail)) {
         if (!tide_is_undefined(x->fetch_p)) /* no final response seen */
