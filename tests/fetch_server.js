@@ -12,7 +12,8 @@
 //   /truncated          promises 1000 bytes, sends 100, drops the connection
 //   /hang               never answers (counted in /stats when it closes)
 //   /echo               answers the request body, method in X-Method
-//   /to/S               status S (301, 302, 303, 307, 308) -> /echo
+//   /to/S               status S (301, 302, 303, 307, 308) -> /echo (or ?to=),
+//                       after ?delay= ms
 //   /json, /json-bad    a JSON document / a broken one
 //   /port               the client's port (tells a reused connection)
 //   /stats              counters as JSON
@@ -100,10 +101,11 @@ function handle(req, res) {
     res.end('moved');
   } else if (path.startsWith('/to/')) {
     req.resume(); // the request body, if any, is not for this answer
-    req.on('end', () => {
-      res.writeHead(Number(path.slice('/to/'.length)), { Location: '/echo' });
-      res.end('see /echo');
-    });
+    const to = url.searchParams.get('to') || '/echo';
+    req.on('end', () => setTimeout(() => {
+      res.writeHead(Number(path.slice('/to/'.length)), { Location: to });
+      res.end(`see ${to}`);
+    }, Number(url.searchParams.get('delay') || 0)));
   } else if (path.startsWith('/status/')) {
     const n = Number(path.slice('/status/'.length));
     res.writeHead(n, { 'Content-Type': 'text/plain' });

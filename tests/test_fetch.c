@@ -919,6 +919,14 @@ static int timeout_body(void *arg UNUSED, tide_val *out UNUSED) {
     tide_release(o.signal);
     NOTE2(rc, v);
     tide_release(v);
+    /* One timeout for the whole fetch, across the GET a 303 turns a DELETE
+     * into: 1,000 ms to the 303, then a server that never answers. */
+    o = (tide_fetch_options){.method = "DELETE", .timeout_ms = 1200};
+    t0 = now_ms();
+    rc = tide_await(tide_fetch(url("/to/303?delay=1000&to=/hang"), &o), &v);
+    R.t[0] = now_ms() - t0;
+    R.rc3 = rc;
+    tide_release(v);
     return 0;
 }
 
@@ -931,6 +939,9 @@ static void timeout(void **state UNUSED) {
     assert_true(R.elapsed >= 150 && R.elapsed < 5000);
     assert_non_null(strstr(R.msg, "timed out"));
     assert_int_equal(R.rc2, TIDE_ETIMEDOUT);
+    fprintf(stderr, "timeout across a 303 after %ld ms\n", R.t[0]);
+    assert_int_equal(R.rc3, TIDE_ETIMEDOUT);
+    assert_true(R.t[0] >= 1100 && R.t[0] < 1900); /* not 1,000 + 1,200 */
 }
 
 static int hang_task(void *arg UNUSED, tide_val *out) {

@@ -422,6 +422,8 @@ static int configure(fetch_xfer *x, const tide_fetch_options *o, tide_val *err) 
     SETOPT(CURLOPT_ACCEPT_ENCODING, "");
     SETOPT(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     SETOPT(CURLOPT_USERAGENT, "tide/0.1");
+    x->timeout_ms = (long)o->timeout_ms;
+    x->started_ms = tide_now();
     if (o->timeout_ms)
         SETOPT(CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
     if (o->insecure) {
@@ -549,6 +551,11 @@ bool tide__xfer_see_other(fetch_xfer *x) {
     note_opt(&cc, curl_easy_setopt(e, CURLOPT_HTTPGET, 1L));
     note_opt(&cc, curl_easy_setopt(e, CURLOPT_MAXREDIRS, x->max_redirects - x->hand_redirects));
     note_opt(&cc, curl_easy_setopt(e, CURLOPT_HTTPHEADER, h));
+    if (x->timeout_ms) { /* what is left of it: the GET is the same fetch */
+        long spent = (long)(tide_now() - x->started_ms);
+        long left = spent < x->timeout_ms ? x->timeout_ms - spent : 1;
+        note_opt(&cc, curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left));
+    }
     curl_slist_free_all(x->req_headers);
     x->req_headers = h;
     tide__free(url);

@@ -95,6 +95,8 @@ struct fetch_xfer {
     bool post_method;      /* ... and that method is POST (without a body) */
     char *see_other;       /* a 303's target, to follow as GET (see_other()) */
     long hand_redirects;   /* redirects followed that way so far */
+    long timeout_ms;       /* the whole fetch's, or 0 */
+    uint64_t started_ms;   /* tide_now() when it started */
     tide_val signal;       /* held while listening, else undefined */
     tide_val fetch_p;      /* the pending fetch promise, until the headers */
     tide_val fail;         /* why we stopped libcurl (a callback returned an
