@@ -542,6 +542,7 @@ bool tide__xfer_see_other(fetch_xfer *x) {
     }
     x->send_paused = false;
     tide__xfer_headers_reset(x);
+    x->errbuf[0] = '\0'; /* the stopped transfer's "failed writing header" */
     x->custom_method = x->post_method = false;
     bool oom;
     struct curl_slist *h = bodiless_headers(x->req_headers, &oom);
@@ -567,9 +568,7 @@ bool tide__xfer_see_other(fetch_xfer *x) {
             cc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
     }
     if (cc != CURLE_OK)
-        x->fail = cc == CURLE_OUT_OF_MEMORY
-                      ? tide_error_new(TIDE_ENOMEM, NULL)
-                      : tide__fetch_error(x, TIDE_EIO, "transfer failed", curl_easy_strerror(cc));
+        x->fail = tide__fetch_curl_error(x, cc);
     /* Last: closing the upload's iterator runs its clean-up, which may stop
      * x (the caller holds it and looks). */
     tide__xfer_upload_close(x);

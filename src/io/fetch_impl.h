@@ -168,6 +168,10 @@ void tide__xfer_trash(fetch_xfer *x, tide_val v);
 void tide__xfer_schedule_resume(fetch_xfer *x);
 /* Frees x if nothing keeps it. */
 void tide__xfer_maybe_free(fetch_xfer *x);
+/* libcurl's failure rc as a tide error: "fetch URL: KIND: libcurl's message
+ * (libcurl error N: its name)", its code chosen by kind (TIDE_ENOMEM for
+ * CURLE_OUT_OF_MEMORY, TIDE_ETIMEDOUT, TIDE_ETLS, ...; else TIDE_EIO). */
+tide_val tide__fetch_curl_error(fetch_xfer *x, CURLcode rc);
 tide_val tide__fetch_error(fetch_xfer *x, int code, const char *kind, const char *detail);
 
 /* fetch.c: requests */

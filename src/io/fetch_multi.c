@@ -459,7 +459,7 @@ static bool is_tls_error(CURLcode rc) {
 
 /* libcurl's failure as a tide error: "fetch URL: KIND: libcurl's message
  * (libcurl error N: its name)". */
-static tide_val curl_error(fetch_xfer *x, CURLcode rc) {
+tide_val tide__fetch_curl_error(fetch_xfer *x, CURLcode rc) {
     int code = TIDE_EIO;
     const char *kind = "transfer failed";
     switch (rc) {
@@ -522,7 +522,7 @@ static void xfer_done(fetch_xfer *x, CURLcode rc) {
         tide_val reason = x->fail;
         x->fail = tide_undefined();
         if (tide_is_undefined(reason))
-            reason = curl_error(x, rc);
+            reason = tide__fetch_curl_error(x, rc);
         end_failed(x, reason, false);
     }
     end_common(x);

@@ -145,6 +145,8 @@ void tide__loop_wake(tide_loop *l) {
 static void on_trim(uv_timer_t *t) {
     tide_loop *l = t->data;
     l->trim_on = tide__coro_pool_trim();
+    /* Re-armed here, not left to on_check: after this callback the loop may
+     * block in its poll phase until other work comes, and check after it. */
     if (l->trim_on)
         uv_timer_start(&l->trim, on_trim, TIDE__POOL_TRIM_MS, 0);
 }
