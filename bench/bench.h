@@ -134,6 +134,21 @@ static inline int bench_sum_for_await(tide_val src, int64_t *sum, tide_val *err)
     return rc;
 }
 
+/* await Promise.all(ps) and sum its int results; the n promises are taken.
+ * Returns 0, or the rejection's code with the reason in *err. */
+static inline int bench_sum_all(tide_val *ps, size_t n, int64_t *sum, tide_val *err) {
+    tide_val all;
+    int rc = tide_await(tide_promise_all(ps, n), &all);
+    if (rc < 0)
+        return *err = all, rc;
+    int64_t s = 0;
+    for (size_t i = 0; i < tide_array_len(all); i++)
+        s += tide_get_int(tide_array_get(all, i));
+    tide_release(all);
+    *sum = s;
+    return 0;
+}
+
 /* A workload: run(n, &sum, &err) does it n times and sums what it saw;
  * expect(n) is the right sum; each of the n counts `units` of the row's unit
  * (a task's 10 hops). */

@@ -70,16 +70,7 @@ static int run_fetch(long n, int64_t *sum, tide_val *err) {
     left = n;
     for (int i = 0; i < CONCURRENCY; i++)
         ps[i] = tide_async(worker, NULL);
-    tide_val all;
-    int rc = tide_await(tide_promise_all(ps, CONCURRENCY), &all); /* takes the promises */
-    if (rc < 0)
-        return *err = all, rc;
-    int64_t s = 0;
-    for (size_t i = 0; i < tide_array_len(all); i++)
-        s += tide_get_int(tide_array_get(all, i));
-    tide_release(all);
-    *sum = s;
-    return 0;
+    return bench_sum_all(ps, CONCURRENCY, sum, err);
 }
 
 static bench_args args;

@@ -42,17 +42,9 @@ static int run_hops(long tasks, int64_t *sum, tide_val *err) {
         return *err = tide_error_new(TIDE_ENOMEM, NULL), TIDE_ENOMEM;
     for (long i = 0; i < tasks; i++)
         ps[i] = tide_async(worker, NULL);
-    tide_val all;
-    int rc = tide_await(tide_promise_all(ps, (size_t)tasks), &all); /* takes the promises */
+    int rc = bench_sum_all(ps, (size_t)tasks, sum, err);
     free(ps);
-    if (rc < 0)
-        return *err = all, rc;
-    int64_t s = 0;
-    for (size_t i = 0; i < tide_array_len(all); i++)
-        s += tide_get_int(tide_array_get(all, i));
-    tide_release(all);
-    *sum = s;
-    return 0;
+    return rc;
 }
 
 static bench_args args;

@@ -64,15 +64,11 @@ static int main_async(void *arg, tide_val *out) {
         tide_release(gates[i]);
     }
     free(gates);
-    tide_val all;
-    int rc = tide_await(tide_promise_all(tasks, (size_t)n), &all); /* takes the promises */
+    int64_t sum;
+    int rc = bench_sum_all(tasks, (size_t)n, &sum, out);
     free(tasks);
     if (rc < 0)
-        return *out = all, rc;
-    int64_t sum = 0;
-    for (size_t i = 0; i < tide_array_len(all); i++)
-        sum += tide_get_int(tide_array_get(all, i));
-    tide_release(all);
+        return rc;
     bench_check("million", "sum of results", sum, n);
 
     bench_report("million", "GiB RSS", (double)rss_kb / (1024.0 * 1024.0), n, sum,
