@@ -10,13 +10,15 @@
  * bookkeeping in ordinary calls that return before the switch, and switch
  * right in the caller's frame.
  *
- * A switch inside a function (src/coro's tide__coro_switch) is inline too:
- * a call to an assembly switch leaves a return address that is never
- * returned to, and measured 8.5 ns per switch here against 3.2 inline.
- *
- * A suspended context's frame is the callee-saved registers over its resume
- * label; a new context's is laid out by tide__ctx_init to resume at
- * tide__ctx_start (src/coro/ctx_*.S).
+ * Why so little is saved: the switch declares every register clobbered but
+ * the stack and frame pointers, so the compiler keeps across it only the
+ * values that are live there, in its own frame, and saves the callee-saved
+ * registers it uses once, in the prologue of the function the switch is
+ * inlined into, instead of on every switch. A suspended context's frame is
+ * then two words: its frame pointer under its resume label. A new context's
+ * is laid out by tide__ctx_init to resume at tide__ctx_start
+ * (src/coro/ctx_*.S). Every switch, on both sides of it, is this one, so
+ * every context agrees on what a switch keeps.
  */
 #ifndef TIDE_SWITCH_H
 #define TIDE_SWITCH_H
@@ -33,82 +35,57 @@
 #else
 #define TIDE__ZMM_CLOBBERS
 #endif
-/* Builds the frame [r15 ... rbp][resume] (see src/coro/ctx_x86_64.S),
- * after stepping over the 128-byte red zone below %rsp, which may hold the
- * caller's data. The callee-saved registers travel in the frame; the others
- * are declared clobbered. */
+/* Pushes %rbp (which may be the frame pointer, so it cannot be declared
+ * clobbered) and the resume label, after stepping over the 128-byte red zone
+ * below %rsp, which may hold the caller's data; stores %rsp, loads the other
+ * context's, pops its resume label and jumps there — to its own label 1,
+ * which pops its %rbp and steps back over its red zone. */
 static inline __attribute__((always_inline)) void tide__switch(void **save, void *load) {
     __asm__ volatile("leaq -128(%%rsp), %%rsp\n\t"
+                     "pushq %%rbp\n\t"
                      "leaq 1f(%%rip), %%rax\n\t"
                      "pushq %%rax\n\t"
-                     "pushq %%rbp\n\t"
-                     "pushq %%rbx\n\t"
-                     "pushq %%r12\n\t"
-                     "pushq %%r13\n\t"
-                     "pushq %%r14\n\t"
-                     "pushq %%r15\n\t"
                      "movq %%rsp, (%%rdi)\n\t"
                      "movq %%rsi, %%rsp\n\t"
-                     "popq %%r15\n\t"
-                     "popq %%r14\n\t"
-                     "popq %%r13\n\t"
-                     "popq %%r12\n\t"
-                     "popq %%rbx\n\t"
-                     "popq %%rbp\n\t"
                      "popq %%rax\n\t"
                      "jmpq *%%rax\n"
                      "1:\n\t"
+                     "popq %%rbp\n\t"
                      "leaq 128(%%rsp), %%rsp"
                      : "+D"(save), "+S"(load)
                      :
-                     : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "memory", "cc", "xmm0",
-                       "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-                       "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "st", "st(1)",
-                       "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)" TIDE__ZMM_CLOBBERS);
+                     : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13",
+                       "r14", "r15", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
+                       "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+                       "xmm13", "xmm14", "xmm15", "st", "st(1)", "st(2)", "st(3)", "st(4)",
+                       "st(5)", "st(6)", "st(7)" TIDE__ZMM_CLOBBERS);
 }
 #elif defined(__aarch64__)
 #define TIDE__INLINE_SWITCH 1
-/* The 176-byte frame (see src/coro/ctx_aarch64.S), with the resume label
- * in the x30 slot. x18 is clobbered too: on Linux it is an ordinary
- * temporary that the compiler may keep live across the asm. */
+/* Stores x29 (the frame pointer, which cannot be declared clobbered) and the
+ * resume label as the 16-byte frame, swaps sp, loads the other context's
+ * pair and branches to its label. AArch64 has no red zone. x18 is
+ * clobbered too: on Linux it is an ordinary temporary that the compiler may
+ * keep live across the asm. */
 static inline __attribute__((always_inline)) void tide__switch(void **save, void *load) {
     register void **x0 __asm__("x0") = save;
     register void *x1 __asm__("x1") = load;
-    __asm__ volatile("sub sp, sp, #176\n\t"
-                     "adr x30, 1f\n\t"
-                     "stp x19, x20, [sp, #0]\n\t"
-                     "stp x21, x22, [sp, #16]\n\t"
-                     "stp x23, x24, [sp, #32]\n\t"
-                     "stp x25, x26, [sp, #48]\n\t"
-                     "stp x27, x28, [sp, #64]\n\t"
-                     "stp x29, x30, [sp, #80]\n\t"
-                     "stp d8, d9, [sp, #96]\n\t"
-                     "stp d10, d11, [sp, #112]\n\t"
-                     "stp d12, d13, [sp, #128]\n\t"
-                     "stp d14, d15, [sp, #144]\n\t"
+    __asm__ volatile("adr x30, 1f\n\t"
+                     "stp x29, x30, [sp, #-16]!\n\t"
                      "mov x2, sp\n\t"
                      "str x2, [x0]\n\t"
                      "mov sp, x1\n\t"
-                     "ldp x19, x20, [sp, #0]\n\t"
-                     "ldp x21, x22, [sp, #16]\n\t"
-                     "ldp x23, x24, [sp, #32]\n\t"
-                     "ldp x25, x26, [sp, #48]\n\t"
-                     "ldp x27, x28, [sp, #64]\n\t"
-                     "ldp x29, x30, [sp, #80]\n\t"
-                     "ldp d8, d9, [sp, #96]\n\t"
-                     "ldp d10, d11, [sp, #112]\n\t"
-                     "ldp d12, d13, [sp, #128]\n\t"
-                     "ldp d14, d15, [sp, #144]\n\t"
-                     "add sp, sp, #176\n\t"
+                     "ldp x29, x30, [sp], #16\n\t"
                      "br x30\n"
                      "1:"
                      : "+r"(x0), "+r"(x1)
                      :
                      : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
-                       "x13", "x14", "x15", "x16", "x17", "x18", "x30", "memory", "cc", "v0", "v1",
-                       "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12",
-                       "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
-                       "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+                       "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22",
+                       "x23", "x24", "x25", "x26", "x27", "x28", "x30", "memory", "cc", "v0",
+                       "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
+                       "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21",
+                       "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 }
 #else
 #define TIDE__INLINE_SWITCH 0

@@ -271,21 +271,20 @@ void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
     (void)lo;
     uintptr_t top = (uintptr_t)hi & ~(uintptr_t)15;
 #if defined(__x86_64__)
-    /* [r15][r14][r13][r12][rbx][rbp][resume]: once the switch has popped it
-     * all, %rsp is 16-aligned for the start code's call. */
-    void **sp = (void **)(top - 72);
-    memset(sp, 0, 72);
-    sp[2] = (void *)entry; /* r13 */
-    sp[3] = arg;           /* r12 */
-    sp[6] = (void *)tide__ctx_start;
+    /* [resume = tide__ctx_start][rbp = 0][arg][entry]: once the start code
+     * has popped it all, %rsp is 16-aligned for its call. */
+    void **sp = (void **)(top - 32);
+    sp[0] = (void *)tide__ctx_start;
+    sp[1] = NULL;
+    sp[2] = arg;
+    sp[3] = (void *)entry;
 #elif defined(__aarch64__)
-    /* The 176-byte frame of ctx_aarch64.S: x19, x20, ... x29, x30 (resume),
-     * d8 ... d15. */
-    void **sp = (void **)(top - 176);
-    memset(sp, 0, 176);
-    sp[0] = arg;                      /* x19 */
-    sp[1] = (void *)entry;            /* x20 */
-    sp[11] = (void *)tide__ctx_start; /* x30 */
+    /* [x29 = 0][x30 = tide__ctx_start][arg][entry]; sp stays 16-aligned. */
+    void **sp = (void **)(top - 32);
+    sp[0] = NULL;
+    sp[1] = (void *)tide__ctx_start;
+    sp[2] = arg;
+    sp[3] = (void *)entry;
 #else
 #error "no assembly context switch for this target: build with TIDE_CORO_UCONTEXT"
 #endif
