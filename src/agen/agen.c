@@ -91,6 +91,12 @@ __attribute__((constructor)) static void agen_hooks(void) {
     tide__loop_add_hooks(&h);
 }
 
+/* The generator's spare request, between direct steps: a next() with no
+ * argument and no promise, ready to be linked in as it is. */
+static inline void spare_reset(tide__req *r) {
+    *r = (tide__req){NULL, REQ_NEXT, true, tide_undefined(), tide_undefined()};
+}
+
 static tide__req *enqueue_req(tide_gen *g, int kind, tide_val value, tide_val promise) {
     tide__req *r = req_alloc();
     if (!r) {
@@ -135,7 +141,10 @@ static void complete_step(tide_gen *g, bool thrown, tide_val value, bool done) {
     }
     tide_release(r->value);
     tide_release(r->promise);
-    req_free(r);
+    if (r == g->spare)
+        spare_reset(r);
+    else
+        req_free(r);
 }
 
 static void await_return(tide_gen *g);
@@ -319,7 +328,13 @@ void **tide__agen_yield_prep(tide_gen *g, tide_val v, void **load) {
     void **save = tide__coro_switch_prep(self, self->resumer, load);
     if (!save)
         return NULL;
-    complete_step(g, false, v, false);
+    /* complete_step of the direct request, the spare, alone in the queue
+     * with nothing to release and nothing to reset. */
+    g->qhead = g->qtail = NULL;
+    g->status = 0;
+    g->value = v;
+    g->done = false;
+    g->direct_done = true;
     g->state = TIDE__GEN_YIELD;
     g->hdr.rc--; /* the body's reference, while suspended */
     return save;
@@ -327,7 +342,12 @@ void **tide__agen_yield_prep(tide_gen *g, tide_val v, void **load) {
 
 int tide__agen_yield_finish(tide_gen *g, tide_val *in) {
     tide__coro_switch_end(tide__coro_cur);
-    if (!g->qhead) {
+    tide__req *r = g->qhead;
+    if (__builtin_expect(r && r->kind == REQ_NEXT, 1)) {
+        *in = tide__take(&r->value);
+        return 0;
+    }
+    if (!r) {
         *in = tide_error_new(TIDE_ENOMEM, NULL);
         return TIDE_ENOMEM;
     }
@@ -344,54 +364,61 @@ int tide_gen_return(tide_gen *g, tide_val v, tide_val *out) {
 }
 
 void **tide__agen_next_prep(tide_gen *g, void **load) {
-    if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead)
+    tide__task *self = tide__task_self();
+    if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead || !self ||
+        !self->from_drain || !tide__jobs_empty() || tide__stopped ||
+        tide__ticks + 2 >= tide__tick_limit)
         return NULL;
-    tide__req *r = enqueue_req(g, REQ_NEXT, tide_undefined(), tide_undefined());
-    if (!r)
-        return NULL; /* the ordinary path reports it */
-    r->direct = true;
+    /* The request comes from the generator's spare, not the pool: it is
+     * never freed by its completion and serves every direct step. */
+    tide__req *r = g->spare;
+    if (__builtin_expect(!r, 0)) {
+        if (!(r = g->spare = req_alloc()))
+            return NULL; /* the ordinary path reports it */
+        spare_reset(r);
+    }
+    g->qhead = g->qtail = r;
+    tide__ticks += 2; /* the yield's await and the result's reaction */
     g->direct_done = false;
-    g->hdr.rc += 2; /* the caller's until the finish step, and the body's */
+    g->hdr.rc++; /* the body's, while it executes */
     g->state = TIDE__GEN_EXEC;
     tide__task *t = g->task;
-    tide__coro *self = tide__coro_self();
     t->status = 0;
     t->value = tide_undefined();
     t->from_drain = false;
-    t->coro->resumer = self;
-    return tide__coro_switch_prep(self, t->coro, load);
+    t->coro->resumer = self->coro;
+    return tide__coro_switch_prep(self->coro, t->coro, load);
 }
 
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done) {
     tide__coro_switch_end(tide__coro_cur);
-    int rc;
-    if (g->direct_done && g->done && !tide__jobs_empty()) {
+    if (__builtin_expect(g->direct_done && !g->done, 1)) { /* it yielded: status is 0 */
+        *out = tide__take(&g->value);
+        *done = false;
+        return 1;
+    }
+    if (g->direct_done && !tide__jobs_empty()) {
         /* The body ran to its end inside next() and queued jobs on the way:
          * in JavaScript the loop's await is queued only when next() returns,
          * behind those jobs. Hand back a settled promise to await instead. */
         tide_val v = tide__take(&g->value);
         *out = g->status < 0 ? tide_promise_rejected(v)
                              : tide_promise_resolved(tide_iter_result(v, true));
-        rc = 0;
-    } else if (g->direct_done) {
-        *out = g->value;
-        *done = g->done;
-        g->value = tide_undefined();
-        rc = g->status < 0 ? g->status : 1;
-    } else {
-        /* The body did something else first (awaited, yielded a promise):
-         * the request becomes an ordinary one, with a promise. */
-        tide__req *r = g->qhead;
-        while (!r->direct)
-            r = r->next;
-        tide_val p = tide_promise_new();
-        r->direct = false;
-        r->promise = tide_retain(p);
-        *out = p;
-        rc = 0;
+        return 0;
     }
-    tide_release(tide__gen_val(g));
-    return rc;
+    if (g->direct_done) {
+        *out = tide__take(&g->value);
+        *done = true;
+        return g->status < 0 ? g->status : 1;
+    }
+    /* The body did something else first (awaited, yielded a promise): the
+     * request, still at the head of the queue, becomes an ordinary one. */
+    tide__req *r = g->qhead;
+    tide_val p = tide_promise_new();
+    r->direct = false;
+    r->promise = tide_retain(p);
+    *out = p;
+    return 0;
 }
 
 /* ---- next / return / throw ------------------------------------------- */
@@ -447,6 +474,8 @@ static void agen_destroy(tide_obj *o) {
     }
     while (g->qhead)
         complete_step(g, true, tide_error_new(TIDE_ECANCELED, "generator destroyed"), true);
+    if (g->spare)
+        req_free(g->spare);
     tide__gen_free(g);
 }
 

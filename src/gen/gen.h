@@ -32,6 +32,7 @@ struct tide_gen {
     tide__coro *coro;  /* sync: the body's coroutine */
     tide__task *task;  /* async: the body's task while the body exists */
     tide__req *qhead, *qtail;
+    tide__req *spare;  /* async: the request direct next() steps reuse */
 };
 
 /* Frees a generator whose body is not suspended (start or done). */
@@ -49,13 +50,14 @@ static inline tide_val tide__gen_val(tide_gen *g) {
 }
 
 /* next() for a consumer that awaits the result at once, when nothing could
- * observe the difference (the caller checked that it was resumed by the
- * microtask loop and that no job is queued): in two halves around an inline
- * switch into the body, which runs until it yields; the value is taken
- * without a promise or a tick. prep returns NULL when this does not apply.
- * finish returns 1 with the value in *out and *done set; a negative code
- * with the reason (the body threw); or 0 with *out a promise of the result,
- * to await as usual, when the body did anything but yield a plain value. */
+ * observe the difference: the consumer is a task the microtask loop resumed,
+ * no job is queued, the tick budget has room. In two halves around an
+ * inline switch into the body, which runs until it yields; the value is
+ * taken without a promise or a tick. The caller holds a reference to g
+ * across both halves. prep returns NULL when this does not apply. finish
+ * returns 1 with the value in *out and *done set; a negative code with the
+ * reason (the body threw); or 0 with *out a promise of the result, to await
+ * as usual, when the body did anything but yield a plain value. */
 void **tide__agen_next_prep(tide_gen *g, void **load);
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
 

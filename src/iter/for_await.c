@@ -68,16 +68,20 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
 
 /* An async generator consumed by a loop the microtask loop resumed, with no
  * job queued: nothing can tell a direct handoff from the two ticks of the
- * full protocol, so the value is taken straight from the body. */
+ * full protocol, so the value is taken straight from the body (agen.c
+ * checks the rest; the loop holds the generator throughout). */
 void **tide__for_await_prep(tide__for_await *f, void **load) {
-    tide__task *t = tide__task_self();
-    if (f->state != IN_BODY || f->it.tag != TIDE_T_ASYNC_ITERATOR || !t || !t->from_drain ||
-        !tide__jobs_empty() || tide__stopped || tide__ticks + 2 >= tide__tick_limit)
+    if (f->state != IN_BODY || f->it.tag != TIDE_T_ASYNC_ITERATOR)
         return NULL;
-    void **save = tide__agen_next_prep((tide_gen *)f->it.u.o, load);
-    if (save)
-        tide__ticks += 2; /* the yield's await and the result's reaction */
-    return save;
+    return tide__agen_next_prep((tide_gen *)f->it.u.o, load);
+}
+
+/* Out of line: a switch declares every register clobbered (tide/switch.h),
+ * and the await's switch would make the fast path save them all. */
+static __attribute__((noinline)) bool await_result(tide__for_await *f, tide_val p, tide_val *var) {
+    tide_val r;
+    int rc = tide_await(p, &r);
+    return take_result(f, rc, r, var);
 }
 
 bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
@@ -85,7 +89,7 @@ bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
     bool done;
     int k = tide__agen_next_finish((tide_gen *)f->it.u.o, &r, &done);
     if (k == 0) /* the body did more than yield: await the promise */
-        return take_result(f, tide_await(r, &r), r, var);
+        return await_result(f, r, var);
     if (k < 0)
         return take_result(f, k, r, var);
     if (done) {
