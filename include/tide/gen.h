@@ -67,6 +67,22 @@ TIDE_EXTERN tide_val tide_generator_named(const char *name, tide_gen_fn fn, void
  * (Inline: see tide/switch.h for why.) */
 static inline int tide_yield(tide_gen *g, tide_val v, tide_val *in);
 
+/* Private, for the inline steps below: the first fields of a generator
+ * (src/gen/gen.h's struct tide_gen, which begins with them, as gen.c
+ * asserts) and its states. Nothing here is for direct use. */
+enum { TIDE__GEN_START, TIDE__GEN_YIELD, TIDE__GEN_EXEC, TIDE__GEN_RETURN, TIDE__GEN_DONE };
+typedef struct __attribute__((may_alias)) tide__gen_pub {
+    tide_obj hdr;
+    uint8_t state;
+    bool async;
+    bool done;
+    bool fast; /* a sync generator, in a library whose steps may be inlined */
+    uint8_t private_[2];
+    int status;
+    tide_val value;
+    struct tide__coro *coro;
+} tide__gen_pub;
+
 /* Private: the steps of the inline fast paths. A prep either takes its
  * arguments and returns the pair for tide__switch, after which the finish
  * step runs, or returns NULL having touched nothing, for the slow path. */
@@ -74,7 +90,33 @@ TIDE_EXTERN void **tide__yield_prep(tide_gen *g, tide_val v, void **load);
 TIDE_EXTERN int tide__yield_finish(tide_gen *g, tide_val *in);
 TIDE_EXTERN int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in);
 
+/* A sync generator's yield from its own body, switching straight back to
+ * whoever resumed it; false (nothing touched) when anything else applies,
+ * including a canary found overwritten, which the slow path reports. */
+static inline __attribute__((always_inline)) bool tide__yield_sync(tide_gen *gen, tide_val v,
+                                                                   tide_val *in, int *rc) {
+    tide__gen_pub *g = (tide__gen_pub *)(void *)gen;
+    if (!g || !g->fast || !g->coro || g->coro != tide__coro_cur)
+        return false;
+    tide__coro_pub *self = tide__coro_pub_of(g->coro);
+    if (__builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
+        return false;
+    struct tide__coro *to = self->resumer;
+    tide__coro_cur = to;
+    g->status = 0;
+    g->value = v;
+    g->done = false;
+    g->state = TIDE__GEN_YIELD;
+    tide__switch(&self->sp, tide__coro_pub_of(to)->sp);
+    *in = tide__take(&g->value);
+    *rc = g->status;
+    return true;
+}
+
 static inline int tide_yield(tide_gen *g, tide_val v, tide_val *in) {
+    int rc;
+    if (__builtin_expect(tide__yield_sync(g, v, in, &rc), 1))
+        return rc;
     void *load;
     void **save = tide__yield_prep(g, v, &load);
     if (__builtin_expect(save != NULL, 1)) {
@@ -124,7 +166,9 @@ typedef struct tide__for_of {
     tide_val it;
     int *rcp;
     tide_val *outp;
-    int state; /* 0 body, 1 ended, 2 thrown */
+    int state;               /* 0 body, 1 ended, 2 thrown */
+    tide_gen *gen;           /* it, when its steps may be inlined; else NULL */
+    struct tide__coro *self; /* the coroutine the loop runs on, with gen */
 } tide__for_of;
 
 TIDE_EXTERN tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp);
@@ -132,7 +176,36 @@ TIDE_EXTERN void **tide__for_of_prep(tide__for_of *f, void **load);
 TIDE_EXTERN bool tide__for_of_finish(tide__for_of *f, tide_val *var);
 TIDE_EXTERN bool tide__for_of_next_slow(tide__for_of *f, tide_val *var);
 
+/* next() on a sync generator suspended at a yield, switching straight into
+ * its body; false (nothing touched) when anything else applies. */
+static inline __attribute__((always_inline)) bool tide__for_of_gen(tide__for_of *f, tide_val *var,
+                                                                   bool *more) {
+    tide__gen_pub *g = (tide__gen_pub *)(void *)f->gen;
+    if (!g || g->state != TIDE__GEN_YIELD || f->state != 0)
+        return false;
+    tide__coro_pub *self = tide__coro_pub_of(f->self);
+    if (__builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
+        return false;
+    tide__coro_cur = g->coro;
+    g->status = 0;
+    g->value = tide_undefined();
+    g->state = TIDE__GEN_EXEC;
+    tide__coro_pub *body = tide__coro_pub_of(g->coro);
+    body->resumer = f->self;
+    tide__switch(&self->sp, body->sp);
+    if (__builtin_expect(!g->done, 1)) { /* it yielded: status is 0 */
+        *var = tide__take(&g->value);
+        *more = true;
+    } else {
+        *more = tide__for_of_finish(f, var);
+    }
+    return true;
+}
+
 static inline bool tide__for_of_next(tide__for_of *f, tide_val *var) {
+    bool more;
+    if (__builtin_expect(tide__for_of_gen(f, var, &more), 1))
+        return more;
     void *load;
     void **save = tide__for_of_prep(f, &load);
     if (save) {

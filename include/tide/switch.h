@@ -23,6 +23,34 @@
 #ifndef TIDE_SWITCH_H
 #define TIDE_SWITCH_H
 
+#include <stdint.h>
+
+#ifndef TIDE_EXTERN
+#define TIDE_EXTERN __attribute__((visibility("default")))
+#endif
+
+/* The part of a coroutine (src/coro's struct tide__coro, which begins with
+ * these fields, as coro.c asserts) that the inline steps of tide_yield and
+ * tide_for_of read and write; and the thread's running coroutine (NULL on
+ * a thread's own stack until its first switch). may_alias: the library
+ * reaches the same memory through its own type. */
+struct tide__coro;
+typedef struct __attribute__((may_alias)) tide__coro_pub {
+    void *sp;                   /* the saved stack pointer while suspended */
+    struct tide__coro *resumer; /* where a suspension returns to */
+    uint64_t *canary;           /* below an unguarded stack, else NULL */
+} tide__coro_pub;
+
+TIDE_EXTERN extern __thread struct tide__coro *tide__coro_cur
+    __attribute__((tls_model("initial-exec")));
+
+/* Written just below every unguarded stack, checked at each switch away. */
+#define TIDE__CANARY 0x74696465c0a1a2a3ULL
+
+static inline tide__coro_pub *tide__coro_pub_of(struct tide__coro *c) {
+    return (tide__coro_pub *)(void *)c;
+}
+
 #if defined(__x86_64__)
 #define TIDE__INLINE_SWITCH 1
 #ifdef __AVX512F__

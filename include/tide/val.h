@@ -165,6 +165,28 @@ static inline void tide_release(tide_val v) {
         tide__obj_destroy(v.u.o);
 }
 
+/* Private (for the library and the inline steps of the public headers). */
+/* Moves the value out of *p, leaving undefined. Field by field on purpose:
+ * a value handed to another coroutine was stored as two words, and one
+ * 16-byte load of two fresh 8-byte stores cannot be forwarded from the store
+ * buffer — it stalls until they reach the cache, on every switch. */
+static inline tide_val tide__take(tide_val *p) {
+    tide_val v;
+    v.u.i = p->u.i;
+    v.tag = p->tag;
+    p->tag = TIDE_T_UNDEFINED;
+    return v;
+}
+
+/* Reads *p field by field, for the same reason (a value just stored by
+ * another path, such as a promise's result written when it settled). */
+static inline tide_val tide__load(const tide_val *p) {
+    tide_val v;
+    v.u.i = p->u.i;
+    v.tag = p->tag;
+    return v;
+}
+
 /* Releases *v and sets it to undefined, so a second call is harmless. */
 static inline void tide_clear(tide_val *v) {
     tide_val old = *v;

@@ -20,7 +20,13 @@
 
 #define PAGE 4096u
 
-TIDE__TLS tide__coro *tide__coro_cur;
+TIDE_EXTERN TIDE__TLS tide__coro *tide__coro_cur;
+
+#if TIDE__SWITCH_INLINE
+_Static_assert(offsetof(tide__coro, ctx.sp) == offsetof(tide__coro_pub, sp), "coro layout");
+_Static_assert(offsetof(tide__coro, resumer) == offsetof(tide__coro_pub, resumer), "coro layout");
+_Static_assert(offsetof(tide__coro, canary) == offsetof(tide__coro_pub, canary), "coro layout");
+#endif
 
 static tide_coro_config config = {
     .stack_size = (TIDE__ASAN ? 256u : 64u) * 1024u,

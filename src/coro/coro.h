@@ -53,9 +53,13 @@ enum {
 
 typedef struct tide__coro tide__coro;
 typedef struct tide__slab tide__slab;
+/* Its first three fields are tide/switch.h's tide__coro_pub (which the
+ * inline fast paths of the public headers use; coro.c asserts the layout,
+ * where there is an inline switch). */
 struct tide__coro {
     tide__ctx ctx;
     tide__coro *resumer; /* where a suspension returns to (layers above set it) */
+    uint64_t *canary;    /* just below stack_lo, or NULL where a guard page is */
     void (*fn)(void *);
     void *arg;
     const char *name;
@@ -64,7 +68,6 @@ struct tide__coro {
     char *map; /* the whole mapping, guard page included */
     size_t map_size;
     struct tide__slab *slab; /* the slab of an unguarded stack, else NULL */
-    uint64_t *canary;        /* just below stack_lo, or NULL where a guard page is */
     uint32_t flags;
     unsigned vg_id;
     tide__coro *pool_next;
@@ -76,7 +79,7 @@ struct tide__coro {
 #endif
 };
 
-extern TIDE__TLS tide__coro *tide__coro_cur;
+/* tide__coro_cur, the running coroutine, is declared in tide/switch.h. */
 
 /* The thread's main context, created on first use (NULL only on ENOMEM, which
  * cannot happen: it is static per thread). */
@@ -115,8 +118,6 @@ bool tide__coro_pool_excess(void);
 /* Reports an overflow of c's stack and aborts. */
 __attribute__((noreturn)) void tide__coro_overflow(const tide__coro *c);
 
-/* Written just below every unguarded stack, checked at each switch away. */
-#define TIDE__CANARY 0x74696465c0a1a2a3ULL
 
 #if TIDE_CORO_UCONTEXT
 static inline void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {

@@ -20,6 +20,14 @@ static const tide_class gen_class = {
     .destroy_ = gen_destroy,
 };
 
+_Static_assert(offsetof(tide_gen, state) == offsetof(tide__gen_pub, state), "gen layout");
+_Static_assert(offsetof(tide_gen, async) == offsetof(tide__gen_pub, async), "gen layout");
+_Static_assert(offsetof(tide_gen, done) == offsetof(tide__gen_pub, done), "gen layout");
+_Static_assert(offsetof(tide_gen, fast) == offsetof(tide__gen_pub, fast), "gen layout");
+_Static_assert(offsetof(tide_gen, status) == offsetof(tide__gen_pub, status), "gen layout");
+_Static_assert(offsetof(tide_gen, value) == offsetof(tide__gen_pub, value), "gen layout");
+_Static_assert(offsetof(tide_gen, coro) == offsetof(tide__gen_pub, coro), "gen layout");
+
 tide_gen *tide__gen_alloc(const tide_class *cls, tide_type type, const char *name,
                           tide_gen_fn fn, void *arg) {
     tide_gen *g = tide__calloc(1, sizeof *g);
@@ -45,6 +53,9 @@ tide_val tide_generator_named(const char *name, tide_gen_fn fn, void *arg) {
     tide_gen *g = tide__gen_alloc(&gen_class, TIDE_T_ITERATOR, name, fn, arg);
     if (!g)
         return tide_error_new(TIDE_ENOMEM, NULL);
+    /* The public header's inline steps switch without the sanitizer's
+     * bookkeeping, and need a stack pointer to swap. */
+    g->fast = TIDE__SWITCH_INLINE && !TIDE__ASAN;
     return tide__gen_val(g);
 }
 
@@ -145,6 +156,13 @@ static int resume(tide_gen *g, int status, tide_val v, tide_val *value, bool *do
     resume_begin(g, status, v, self);
     tide__coro_switch(self, g->coro);
     return resume_end(g, value, done);
+}
+
+tide_gen *tide__gen_inlinable(tide_val it) {
+    if (it.tag != TIDE_T_ITERATOR || it.u.o->cls != &gen_class)
+        return NULL;
+    tide_gen *g = (tide_gen *)it.u.o;
+    return g->fast ? g : NULL;
 }
 
 /* tide_for_of's inline fast path (tide/gen.h): next() on a generator

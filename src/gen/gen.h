@@ -6,30 +6,27 @@
 #include "task/task.h"
 #include "tide/gen.h"
 
-/* ECMAScript's [[GeneratorState]] / [[AsyncGeneratorState]]. */
-enum {
-    TIDE__GEN_START,   /* suspendedStart */
-    TIDE__GEN_YIELD,   /* suspendedYield */
-    TIDE__GEN_EXEC,    /* executing */
-    TIDE__GEN_RETURN,  /* awaiting-return (async only) */
-    TIDE__GEN_DONE     /* completed */
-};
-
 typedef struct tide__req tide__req; /* an async generator's queued request */
 
+/* Its first fields are tide/gen.h's tide__gen_pub, which the public header's
+ * inline steps use (gen.c asserts the layout). The states are ECMAScript's
+ * [[GeneratorState]] / [[AsyncGeneratorState]]: TIDE__GEN_START
+ * (suspendedStart), _YIELD (suspendedYield), _EXEC (executing), _RETURN
+ * (awaiting-return, async only), _DONE (completed), in tide/gen.h. */
 struct tide_gen {
     tide_obj hdr;
     uint8_t state;
     bool async;
-    uint8_t closing;  /* close-on-release rounds so far */
     bool done;        /* with status and value: what a step handed over */
+    bool fast;        /* sync, and the public header may inline its steps */
+    uint8_t closing;  /* close-on-release rounds so far */
     bool direct_done; /* async: a direct request completed into status/value/done */
     int status;
     tide_val value;
+    tide__coro *coro;  /* sync: the body's coroutine */
     const char *name;
     tide_gen_fn fn;
     void *arg;
-    tide__coro *coro;  /* sync: the body's coroutine */
     tide__task *task;  /* async: the body's task while the body exists */
     tide__req *qhead, *qtail;
     tide__req *spare;  /* async: the request direct next() steps reuse */
@@ -60,6 +57,10 @@ static inline tide_val tide__gen_val(tide_gen *g) {
  * as usual, when the body did anything but yield a plain value. */
 void **tide__agen_next_prep(tide_gen *g, void **load);
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
+
+/* it, if it is a sync generator whose steps tide/gen.h may inline; else
+ * NULL. */
+tide_gen *tide__gen_inlinable(tide_val it);
 
 /* tide__for_of.state */
 enum { TIDE__FOR_OF_BODY, TIDE__FOR_OF_ENDED, TIDE__FOR_OF_THROWN };

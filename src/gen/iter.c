@@ -160,7 +160,7 @@ tide_val tide_iter_to_array(tide_val iterable) {
 /* ---- for-of ---------------------------------------------------------- */
 
 tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp) {
-    tide__for_of f = {tide_iter_get(iterable), rcp, outp, TIDE__FOR_OF_BODY};
+    tide__for_of f = {tide_iter_get(iterable), rcp, outp, TIDE__FOR_OF_BODY, NULL, NULL};
     tide_release(iterable);
     *rcp = 0;
     *outp = tide_undefined();
@@ -169,6 +169,8 @@ tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp) {
         *outp = f.it;
         f.it = tide_undefined();
         f.state = TIDE__FOR_OF_ENDED;
+    } else if ((f.gen = tide__gen_inlinable(f.it))) {
+        f.self = tide__coro_self(); /* a loop runs on one stack throughout */
     }
     return f;
 }
