@@ -3,6 +3,8 @@
  * combinators over iterables. */
 #include "iter/iter.h"
 
+#include "val/val_internal.h"
+
 enum { IN_BODY, ENDED, THROWN };
 
 static void set_error(tide__for_await *f, int rc, tide_val reason) {
@@ -42,19 +44,18 @@ static bool take_result(tide__for_await *f, int rc, tide_val r, tide_val *var) {
         set_error(f, rc, r);
         return false;
     }
-    if (!tide_is_iter_result(r)) {
+    bool done;
+    if (!tide__iter_result_take(r, var, &done)) { /* into *var: see tide__for_await_finish */
         f->state = ENDED;
         tide_release(r);
         set_error(f, TIDE_ETYPE, tide_error_new(TIDE_ETYPE, "next() result is not an iterator result"));
         return false;
     }
-    if (tide_iter_result_done(r)) {
+    if (done) {
         f->state = ENDED;
-        tide_release(r);
+        tide_clear(var);
         return false;
     }
-    *var = tide_retain(tide_iter_result_value(r));
-    tide_release(r);
     return true;
 }
 
@@ -62,7 +63,7 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
     tide_val r;
     if (f->state != IN_BODY)
         return false;
-    int rc = tide_await(tide_async_iter_next(f->it, tide_undefined()), &r);
+    int rc = tide__await_call(tide_async_iter_next(f->it, tide_undefined()), &r);
     return take_result(f, rc, r, var);
 }
 
@@ -76,29 +77,21 @@ void **tide__for_await_prep(tide__for_await *f, void **load) {
     return tide__agen_next_prep((tide_gen *)f->it.u.o, load);
 }
 
-/* Out of line: a switch declares every register clobbered (tide/switch.h),
- * and the await's switch would make the fast path save them all. */
-static __attribute__((noinline)) bool await_result(tide__for_await *f, tide_val p, tide_val *var) {
-    tide_val r;
-    int rc = tide_await(p, &r);
-    return take_result(f, rc, r, var);
-}
-
 bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
-    tide_val r;
     bool done;
-    int k = tide__agen_next_finish((tide_gen *)f->it.u.o, &r, &done);
+    /* Into *var itself: a value copied through a local would be read back
+     * whole from two fresh stores, which the store buffer cannot forward. */
+    int k = tide__agen_next_finish((tide_gen *)f->it.u.o, var, &done);
+    if (__builtin_expect(k > 0 && !done, 1))
+        return true;
+    tide_val r = tide__take(var);
     if (k == 0) /* the body did more than yield: await the promise */
-        return await_result(f, r, var);
+        return take_result(f, tide__await_call(r, &r), r, var);
     if (k < 0)
         return take_result(f, k, r, var);
-    if (done) {
-        f->state = ENDED;
-        tide_release(r);
-        return false;
-    }
-    *var = r;
-    return true;
+    f->state = ENDED;
+    tide_release(r);
+    return false;
 }
 
 void tide__for_await_throw(tide__for_await *f, int rc, tide_val reason) {

@@ -105,10 +105,12 @@ static inline bool next_in_line(const tide__task *t) {
  * that nothing could run in between). */
 static inline int take_settled(tide__promise *p, tide_val v, tide_val *out) {
     tide__ticks++;
-    tide_val r = tide__load(&p->result);
-    int status = p->state == TIDE_REJECTED ? tide_reason_code(r) : 0;
     p->handled = true;
-    *out = tide_retain(r);
+    /* Held only by this await (a promise made for one step): its result
+     * moves out instead of being counted up here and down when it dies. */
+    tide_val r = p->hdr.rc == 1 ? tide__take(&p->result) : tide_retain(tide__load(&p->result));
+    int status = p->state == TIDE_REJECTED ? tide_reason_code(r) : 0;
+    *out = r;
     tide_release(v);
     return status;
 }
@@ -215,6 +217,19 @@ int tide__await_finish(tide_val *out) {
     tide__task *t = tide__task_self();
     *out = tide__take(&t->value);
     return t->status;
+}
+
+/* The suspension of tide__await_call, in a frame of its own. */
+static __attribute__((noinline)) int await_switch(void **save, void *load, tide_val *out) {
+    tide__switch(save, load);
+    return tide__await_finish(out);
+}
+
+int tide__await_call(tide_val v, tide_val *out) {
+    void **save;
+    void *load;
+    int rc = tide__await_begin(v, out, &save, &load);
+    return __builtin_expect(save != NULL, 0) ? await_switch(save, load, out) : rc;
 }
 
 /* ---- Tasks ----------------------------------------------------------- */

@@ -65,6 +65,12 @@ int tide__task_start(const char *name, void (*body)(tide__task *t, void *ctx),
 int tide__task_start_signal(const char *name, void (*body)(tide__task *t, void *ctx),
                             void *ctx, tide_val signal);
 
+/* tide_await with the switch out of line, for the library's paths where
+ * suspending is the rare case: the caller's frame then keeps its registers
+ * (an inline switch clobbers them all; tide/switch.h). out must not be
+ * NULL. */
+int tide__await_call(tide_val v, tide_val *out);
+
 /* Whether t's waits are cut short now: its signal aborted, not shielded. */
 static inline bool tide__task_cancelled(const tide__task *t) {
     return t->sig && !t->shielded && t->sig->aborted;

@@ -14,7 +14,7 @@
 #include "tide/val.h"
 
 static tide_allocator hooks = {malloc, realloc, free};
-static TIDE__TLS long fail_after = -1;
+TIDE__TLS long tide__fail_after = -1;
 static TIDE__TLS long failures;
 
 void tide_set_allocator(const tide_allocator *a) {
@@ -24,17 +24,15 @@ void tide_set_allocator(const tide_allocator *a) {
 }
 
 void tide_alloc_fail_after(long n) {
-    fail_after = n;
+    tide__fail_after = n;
     failures = 0;
 }
 
 long tide_alloc_failures(void) { return failures; }
 
-bool tide__alloc_should_fail(void) {
-    if (__builtin_expect(fail_after < 0, 1))
-        return false;
-    if (fail_after > 0) {
-        fail_after--;
+bool tide__alloc_should_fail_slow(void) {
+    if (tide__fail_after > 0) {
+        tide__fail_after--;
         return false;
     }
     failures++;

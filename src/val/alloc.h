@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common.h"
+
 void *tide__malloc(size_t n);
 void *tide__calloc(size_t n, size_t size);
 void *tide__realloc(void *p, size_t n);
@@ -26,8 +28,12 @@ void *tide__uv_realloc(void *p, size_t n);
 void tide__uv_fallible(bool on);
 
 /* Counts one allocation for fault injection: true when it must fail. For
- * resources that are not malloc'd (coroutine stacks) so that injection
- * reaches them too. */
-bool tide__alloc_should_fail(void);
+ * resources that are not malloc'd (coroutine stacks, pooled objects) so
+ * that injection reaches them too. Inline: pools ask on every reuse. */
+extern TIDE__TLS long tide__fail_after; /* < 0: no injection */
+bool tide__alloc_should_fail_slow(void);
+static inline bool tide__alloc_should_fail(void) {
+    return __builtin_expect(tide__fail_after >= 0, 0) && tide__alloc_should_fail_slow();
+}
 
 #endif

@@ -409,6 +409,21 @@ tide_val tide_settled_value(tide_val v) { return pair_value(v, TIDE_T_SETTLED); 
 tide_val tide_iter_result(tide_val value, bool done) {
     return pair_new(TIDE_T_ITER_RESULT, done, value);
 }
+bool tide__iter_result_take(tide_val r, tide_val *value, bool *done) {
+    if (r.tag != TIDE_T_ITER_RESULT)
+        return false;
+    pair *p = (pair *)r.u.o;
+    *done = p->flag;
+    if (p->hdr.rc == 1) { /* the last reference: the value moves out */
+        *value = tide__take(&p->value);
+        pair_free(p);
+    } else {
+        *value = tide_retain(p->value);
+        tide_release(r);
+    }
+    return true;
+}
+
 tide_val tide_iter_result_value(tide_val r) { return pair_value(r, TIDE_T_ITER_RESULT); }
 bool tide_iter_result_done(tide_val r) { return pair_flag(r, TIDE_T_ITER_RESULT); }
 
