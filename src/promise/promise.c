@@ -85,12 +85,17 @@ void tide__reaction_done(tide__reaction *r) {
         tide_release(pval(src));
 }
 
-static tide__promise *promise_alloc(void) {
+/* Out of line, so that the pooled path saves no registers for malloc. */
+static __attribute__((noinline)) tide__promise *promise_malloc(void) {
+    return tide__malloc(sizeof(tide__promise));
+}
+
+static inline tide__promise *promise_alloc(void) {
     tide__promise *p = ps.free_promises;
-    if (p) {
+    if (__builtin_expect(p != NULL, 1)) {
         ps.free_promises = (tide__promise *)p->head;
         ps.npromises--;
-    } else if (!(p = tide__malloc(sizeof *p))) {
+    } else if (!(p = promise_malloc())) {
         return NULL;
     }
     memset(p, 0, sizeof *p);
@@ -100,6 +105,8 @@ static tide__promise *promise_alloc(void) {
     p->loop = tide__loop_cur;
     return p;
 }
+
+void tide__promise_free(tide__promise *p) { promise_destroy(&p->hdr); }
 
 static void promise_destroy(tide_obj *o) {
     tide__promise *p = (tide__promise *)o;

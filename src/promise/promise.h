@@ -66,6 +66,11 @@ void tide__promise_react(tide__promise *p, tide__reaction *r);
 /* Takes r back out of pending p's list in O(1); false if r is not in it. */
 bool tide__promise_unreact(tide__promise *p, tide__reaction *r);
 
+/* What releasing the last reference to p does, for a caller that knows it
+ * holds that reference (rc 1, not immortal) and would otherwise go through
+ * the generic release. */
+void tide__promise_free(tide__promise *p);
+
 tide__reaction *tide__reaction_new(void);
 void tide__reaction_free(tide__reaction *r);
 

@@ -102,17 +102,24 @@ static inline bool next_in_line(const tide__task *t) {
 }
 
 /* A settled promise's outcome, taken without a tick (the caller checked
- * that nothing could run in between). */
-static inline int take_settled(tide__promise *p, tide_val v, tide_val *out) {
+ * that nothing could run in between); p is the awaited reference's. Held
+ * only by this await (a promise made for one step), its result moves out
+ * instead of being counted up here and down as it dies. */
+static inline int take_settled(tide__promise *p, tide_val *out) {
     tide__ticks++;
     p->handled = true;
-    /* Held only by this await (a promise made for one step): its result
-     * moves out instead of being counted up here and down when it dies. */
-    tide_val r = p->hdr.rc == 1 ? tide__take(&p->result) : tide_retain(tide__load(&p->result));
-    int status = p->state == TIDE_REJECTED ? tide_reason_code(r) : 0;
-    *out = r;
-    tide_release(v);
-    return status;
+    bool rejected = p->state == TIDE_REJECTED;
+    if (__builtin_expect(p->hdr.flags & TIDE__OBJ_IMMORTAL, 0)) {
+        *out = tide_retain(tide__load(&p->result));
+    } else if (p->hdr.rc > 1) {
+        *out = tide_retain(tide__load(&p->result));
+        p->hdr.rc--; /* the awaited reference, not the last */
+    } else {
+        *out = tide__take(&p->result);
+        p->hdr.rc = 0;
+        tide__promise_free(p);
+    }
+    return rejected ? tide_reason_code(*out) : 0;
 }
 
 /* Everything `await v` does before the task suspends. Returns true when the
@@ -157,7 +164,7 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
         return false;
     }
     if (p->state != TIDE_PENDING && next_in_line(t)) {
-        *rc = take_settled(p, v, out);
+        *rc = take_settled(p, out);
         return false;
     }
     t->awaiting = v;
@@ -206,7 +213,7 @@ int tide__await_begin(tide_val v, tide_val *out, void ***save, void **load) {
         tide__promise *p = tide__promise_of(v);
         if (p->state != TIDE_PENDING && p->loop == tide__loop_cur && !tide__task_cancelled(t)) {
             *save = NULL;
-            return take_settled(p, v, out);
+            return take_settled(p, out);
         }
     }
     return await_begin_slow(v, out, save, load);

@@ -376,22 +376,30 @@ void tide__val_pools_drain(void) {
     pairs.n = 0;
 }
 
-static tide_val pair_new(tide_type t, bool flag, tide_val value) {
-    pair *r = pairs.free;
-    if (r && !tide__alloc_should_fail()) {
-        pairs.free = r->value.u.p;
-        pairs.n--;
-        r->hdr = (tide_obj){1, (uint16_t)t, 0, NULL};
-    } else {
-        r = obj_alloc(sizeof(pair), t, NULL);
-    }
+static inline tide_val pair_init(pair *r, tide_type t, bool flag, tide_val value) {
+    r->flag = flag;
+    r->value = value;
+    return mkobj(r, t);
+}
+
+/* Out of line, so that the pooled path saves no registers for malloc. */
+static __attribute__((noinline)) tide_val pair_new_malloc(tide_type t, bool flag, tide_val value) {
+    pair *r = obj_alloc(sizeof(pair), t, NULL);
     if (!r) {
         tide_release(value);
         return oom();
     }
-    r->flag = flag;
-    r->value = value;
-    return mkobj(r, t);
+    return pair_init(r, t, flag, value);
+}
+
+static inline tide_val pair_new(tide_type t, bool flag, tide_val value) {
+    pair *r = pairs.free;
+    if (__builtin_expect(!r || tide__alloc_should_fail(), 0))
+        return pair_new_malloc(t, flag, value);
+    pairs.free = r->value.u.p;
+    pairs.n--;
+    r->hdr = (tide_obj){1, (uint16_t)t, 0, NULL};
+    return pair_init(r, t, flag, value);
 }
 
 static bool pair_flag(tide_val v, tide_type t) { return v.tag == t && ((pair *)v.u.o)->flag; }
