@@ -363,6 +363,15 @@ int tide_gen_return(tide_gen *g, tide_val v, tide_val *out) {
     return rc < 0 ? rc : TIDE_RETURN;
 }
 
+/* A generator's first direct step gets its spare (out of line: the fast
+ * path then saves no registers for the allocation). */
+static __attribute__((noinline)) tide__req *spare_new(tide_gen *g) {
+    tide__req *r = g->spare = req_alloc();
+    if (r)
+        spare_reset(r);
+    return r;
+}
+
 void **tide__agen_next_prep(tide_gen *g, void **load) {
     tide__task *self = tide__task_self();
     if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead || !self ||
@@ -372,11 +381,8 @@ void **tide__agen_next_prep(tide_gen *g, void **load) {
     /* The request comes from the generator's spare, not the pool: it is
      * never freed by its completion and serves every direct step. */
     tide__req *r = g->spare;
-    if (__builtin_expect(!r, 0)) {
-        if (!(r = g->spare = req_alloc()))
-            return NULL; /* the ordinary path reports it */
-        spare_reset(r);
-    }
+    if (__builtin_expect(!r, 0) && !(r = spare_new(g)))
+        return NULL; /* the ordinary path reports it */
     g->qhead = g->qtail = r;
     tide__ticks += 2; /* the yield's await and the result's reaction */
     g->direct_done = false;
@@ -391,9 +397,7 @@ void **tide__agen_next_prep(tide_gen *g, void **load) {
 }
 
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done) {
-    tide__coro_switch_end(tide__coro_cur);
-    if (__builtin_expect(g->direct_done && !g->done, 1)) { /* it yielded: status is 0 */
-        *out = tide__take(&g->value);
+    if (tide__agen_next_yielded(g, out)) {
         *done = false;
         return 1;
     }

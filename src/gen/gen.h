@@ -51,12 +51,24 @@ static inline tide_val tide__gen_val(tide_gen *g) {
  * no job is queued, the tick budget has room. In two halves around an
  * inline switch into the body, which runs until it yields; the value is
  * taken without a promise or a tick. The caller holds a reference to g
- * across both halves. prep returns NULL when this does not apply. finish
- * returns 1 with the value in *out and *done set; a negative code with the
- * reason (the body threw); or 0 with *out a promise of the result, to await
- * as usual, when the body did anything but yield a plain value. */
+ * across both halves. prep returns NULL when this does not apply. Once the
+ * body is back, the caller ends the switch (tide__coro_switch_end) and then
+ * calls finish, which returns 1 with the value in *out and *done set; a
+ * negative code with the reason (the body threw); or 0 with *out a promise
+ * of the result, to await as usual, when the body did anything but yield a
+ * plain value. */
 void **tide__agen_next_prep(tide_gen *g, void **load);
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
+
+/* finish's common case, inline for its caller: the body yielded a value
+ * (status 0), which moves into *out. */
+static inline bool tide__agen_next_yielded(tide_gen *g, tide_val *out) {
+    if (__builtin_expect(g->direct_done && !g->done, 1)) {
+        *out = tide__take(&g->value);
+        return true;
+    }
+    return false;
+}
 
 /* it, if it is a sync generator whose steps tide/gen.h may inline; else
  * NULL. */

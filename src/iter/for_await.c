@@ -78,11 +78,15 @@ void **tide__for_await_prep(tide__for_await *f, void **load) {
 }
 
 bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
-    bool done;
+    tide_gen *g = (tide_gen *)f->it.u.o;
+    tide__coro_switch_end(tide__coro_cur);
     /* Into *var itself: a value copied through a local would be read back
      * whole from two fresh stores, which the store buffer cannot forward. */
-    int k = tide__agen_next_finish((tide_gen *)f->it.u.o, var, &done);
-    if (__builtin_expect(k > 0 && !done, 1))
+    if (tide__agen_next_yielded(g, var))
+        return true;
+    bool done;
+    int k = tide__agen_next_finish(g, var, &done);
+    if (k > 0 && !done)
         return true;
     tide_val r = tide__take(var);
     if (k == 0) /* the body did more than yield: await the promise */
