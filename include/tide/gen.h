@@ -80,7 +80,7 @@ typedef struct __attribute__((may_alias)) tide__gen_pub {
     uint8_t private_[2];
     int status;
     tide_val value;
-    struct tide__coro *coro;
+    struct tide__coro *coro; /* with fast: the body's (async: another use) */
 } tide__gen_pub;
 
 /* Private: the steps of the inline fast paths. A prep either takes its

@@ -23,11 +23,13 @@ struct tide_gen {
     bool direct_done; /* async: a direct request completed into status/value/done */
     int status;
     tide_val value;
-    tide__coro *coro;  /* sync: the body's coroutine */
+    union {                /* one or the other, by async */
+        tide__coro *coro;  /* sync: the body's coroutine */
+        tide__task *task;  /* async: the body's task while the body exists */
+    };
     const char *name;
     tide_gen_fn fn;
     void *arg;
-    tide__task *task;  /* async: the body's task while the body exists */
     tide__req *qhead, *qtail;
     tide__req *spare;  /* async: the request direct next() steps reuse */
 };
