@@ -763,8 +763,39 @@ static void checklist_48(void **state UNUSED) {
     expect_node("checklist_48");
 }
 
+/* A NULL next slot: the loop's first step rejects with a TypeError, the
+ * body never runs and return() is not called (the loop reads next once, at
+ * its start, as GetIterator does). */
+static tide_val return_logged(tide_val self UNUSED, tide_val v) {
+    trace("return");
+    tide_release(v);
+    return tide_iter_result(tide_undefined(), true);
+}
+ASYNC_CLASS(no_next_iter, NULL, return_logged);
+
+static int main_no_next(void *arg UNUSED, tide_val *out UNUSED) {
+    tide_val x, e;
+    int rc;
+    tide_for_await (x, make(&no_next_iter, "n", 0), &rc, &e) {
+        trace("body %s", show(x));
+        tide_release(x);
+    }
+    if (rc < 0)
+        trace("caught %s", why(e));
+    else
+        trace("not reached");
+    tide_release(e);
+    return 0;
+}
+
+static void for_await_next_not_callable(void **state UNUSED) {
+    run(main_no_next);
+    expect_node("for_await_next_not_callable");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(for_await_next_not_callable),
         cmocka_unit_test(checklist_39), cmocka_unit_test(checklist_40),
         cmocka_unit_test(checklist_41), cmocka_unit_test(checklist_42),
         cmocka_unit_test(checklist_43), cmocka_unit_test(checklist_44),

@@ -67,6 +67,7 @@ typedef struct tide__for_await {
     int *rcp;
     tide_val *outp;
     int state; /* 0 body, 1 ended, 2 thrown */
+    tide_val (*next)(tide_val self, tide_val v); /* it's, read once, as GetIterator does */
 } tide__for_await;
 
 TIDE_EXTERN tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *outp);

@@ -14,7 +14,7 @@ static void set_error(tide__for_await *f, int rc, tide_val reason) {
 }
 
 tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *outp) {
-    tide__for_await f = {tide_undefined(), rcp, outp, ENDED};
+    tide__for_await f = {tide_undefined(), rcp, outp, ENDED, NULL};
     *rcp = 0;
     *outp = tide_undefined();
     if (!tide_in_task()) {
@@ -29,13 +29,15 @@ tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *out
         f.it = tide_undefined();
         return f;
     }
+    f.next = f.it.u.o->cls->async_iter->next; /* tide_async_iter_get checked the class */
     f.state = IN_BODY;
     return f;
 }
 
-/* An awaited next() result: the loop goes on with its value, or ends. Errors
- * from next() or its result end the loop without closing the iterator. */
-static bool take_result(tide__for_await *f, int rc, tide_val r, tide_val *var) {
+/* An awaited next() that failed: its error, or a result that is not an
+ * iterator result, ends the loop without closing the iterator (out of line,
+ * so that take_result saves no registers for it). */
+static __attribute__((noinline)) bool take_failure(tide__for_await *f, int rc, tide_val r) {
     if (rc < 0) {
         /* The task was cancelled: leave as a throw would, closing the
          * iterator so that its clean-up runs. */
@@ -44,13 +46,18 @@ static bool take_result(tide__for_await *f, int rc, tide_val r, tide_val *var) {
         set_error(f, rc, r);
         return false;
     }
+    f->state = ENDED;
+    tide_release(r);
+    set_error(f, TIDE_ETYPE, tide_error_new(TIDE_ETYPE, "next() result is not an iterator result"));
+    return false;
+}
+
+/* An awaited next() result: the loop goes on with its value (into *var:
+ * see tide__for_await_finish), or ends. */
+static bool take_result(tide__for_await *f, int rc, tide_val r, tide_val *var) {
     bool done;
-    if (!tide__iter_result_take(r, var, &done)) { /* into *var: see tide__for_await_finish */
-        f->state = ENDED;
-        tide_release(r);
-        set_error(f, TIDE_ETYPE, tide_error_new(TIDE_ETYPE, "next() result is not an iterator result"));
-        return false;
-    }
+    if (__builtin_expect(rc < 0 || !tide__iter_result_take(r, var, &done), 0))
+        return take_failure(f, rc, r);
     if (done) {
         f->state = ENDED;
         tide_clear(var);
@@ -63,7 +70,12 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
     tide_val r;
     if (f->state != IN_BODY)
         return false;
-    int rc = tide__await_call(tide_async_iter_next(f->it, tide_undefined()), &r);
+    /* As tide_async_iter_next does, with the method read at the start. */
+    tide_val p = f->next ? f->next(f->it, tide_undefined())
+                         : tide_async_iter_next(f->it, tide_undefined());
+    if (p.tag != TIDE_T_PROMISE)
+        p = tide_promise_resolved(p);
+    int rc = tide__await_call(p, &r);
     return take_result(f, rc, r, var);
 }
 

@@ -106,7 +106,16 @@ static inline tide__promise *promise_alloc(void) {
     return p;
 }
 
-void tide__promise_free(tide__promise *p) { promise_destroy(&p->hdr); }
+/* Back to the pool, or freed: p holds nothing any more. */
+static inline void promise_recycle(tide__promise *p) {
+    if (ps.npromises < POOL_MAX && p->loop == tide__loop_cur) {
+        p->head = (tide__reaction *)ps.free_promises;
+        ps.free_promises = p;
+        ps.npromises++;
+    } else {
+        tide__free(p);
+    }
+}
 
 static void promise_destroy(tide_obj *o) {
     tide__promise *p = (tide__promise *)o;
@@ -118,13 +127,14 @@ static void promise_destroy(tide_obj *o) {
         r = next;
     }
     tide_release(p->result); /* or, pending, the forwarding target */
-    if (ps.npromises < POOL_MAX && p->loop == tide__loop_cur) {
-        p->head = (tide__reaction *)ps.free_promises;
-        ps.free_promises = p;
-        ps.npromises++;
-    } else {
-        tide__free(p);
-    }
+    promise_recycle(p);
+}
+
+void tide__promise_free(tide__promise *p) {
+    if (!p->head && p->result.tag < TIDE__T_FIRST_OBJ)
+        promise_recycle(p); /* the common case: settled, its result taken */
+    else
+        promise_destroy(&p->hdr);
 }
 
 /* ---- The out-of-memory promise ----------------------------------------- */

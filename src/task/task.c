@@ -206,7 +206,8 @@ static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out,
 /* tide_await's first half (the inline part is in task.h): the common case —
  * a task the loop resumed awaits a settled promise of its own loop — ends
  * here without a switch; a suspension sets *save for the inline switch. */
-int tide__await_begin(tide_val v, tide_val *out, void ***save, void **load) {
+static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out,
+                                                             void ***save, void **load) {
     tide__coro *c = tide__coro_cur;
     tide__task *t;
     if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && (t = c->user) && next_in_line(t), 1)) {
@@ -217,6 +218,10 @@ int tide__await_begin(tide_val v, tide_val *out, void ***save, void **load) {
         }
     }
     return await_begin_slow(v, out, save, load);
+}
+
+int tide__await_begin(tide_val v, tide_val *out, void ***save, void **load) {
+    return await_begin(v, out, save, load);
 }
 
 int tide__await_finish(tide_val *out) {
@@ -235,7 +240,7 @@ static __attribute__((noinline)) int await_switch(void **save, void *load, tide_
 int tide__await_call(tide_val v, tide_val *out) {
     void **save;
     void *load;
-    int rc = tide__await_begin(v, out, &save, &load);
+    int rc = await_begin(v, out, &save, &load);
     return __builtin_expect(save != NULL, 0) ? await_switch(save, load, out) : rc;
 }
 

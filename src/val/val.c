@@ -35,11 +35,7 @@ typedef struct arr {
 
 /* A flag and a value: an iterator result { value, done }, or a settled
  * record { rejected, value } of tide_promise_all_settled. */
-typedef struct pair {
-    tide_obj hdr;
-    bool flag;
-    tide_val value;
-} pair;
+/* tide__pair (iterator results, settled records) is in val_internal.h. */
 
 typedef struct object {
     tide_obj hdr;
@@ -66,7 +62,6 @@ static tide_val oom(void) { return mkobj(&oom_error, TIDE_T_ERROR); }
 
 tide_val tide__error_oom(void) { return oom(); }
 
-static void pair_free(pair *r);
 
 static void *obj_alloc(size_t size, tide_type t, const tide_class *cls) {
     tide_obj *o = tide__malloc(size);
@@ -99,8 +94,8 @@ void tide__obj_destroy(tide_obj *o) {
     }
     case TIDE_T_SETTLED:
     case TIDE_T_ITER_RESULT:
-        tide_release(((pair *)o)->value);
-        pair_free((pair *)o);
+        tide_release(((tide__pair *)o)->value);
+        tide__pair_free((tide__pair *)o);
         return;
     case TIDE_T_OBJECT:
         if (o->cls->finalize)
@@ -352,31 +347,20 @@ int tide_array_set(tide_val av, size_t i, tide_val v) {
 
 /* Iterator results are made and dropped once per step of every loop: a
  * per-thread free list keeps steady iteration off malloc. */
-static TIDE__TLS struct {
-    pair *free;
-    size_t n;
-} pairs;
+TIDE__TLS tide__pair_pool tide__pairs;
 
-static void pair_free(pair *r) {
-    if (pairs.n < 256) {
-        r->value.u.p = pairs.free;
-        pairs.free = r;
-        pairs.n++;
-    } else {
-        tide__free(r);
-    }
-}
+void tide__pair_release(tide__pair *r) { tide__free(r); }
 
 void tide__val_pools_drain(void) {
-    while (pairs.free) {
-        pair *r = pairs.free;
-        pairs.free = r->value.u.p;
+    while (tide__pairs.free) {
+        tide__pair *r = tide__pairs.free;
+        tide__pairs.free = r->value.u.p;
         tide__free(r);
     }
-    pairs.n = 0;
+    tide__pairs.n = 0;
 }
 
-static inline tide_val pair_init(pair *r, tide_type t, bool flag, tide_val value) {
+static inline tide_val pair_init(tide__pair *r, tide_type t, bool flag, tide_val value) {
     r->flag = flag;
     r->value = value;
     return mkobj(r, t);
@@ -384,7 +368,7 @@ static inline tide_val pair_init(pair *r, tide_type t, bool flag, tide_val value
 
 /* Out of line, so that the pooled path saves no registers for malloc. */
 static __attribute__((noinline)) tide_val pair_new_malloc(tide_type t, bool flag, tide_val value) {
-    pair *r = obj_alloc(sizeof(pair), t, NULL);
+    tide__pair *r = obj_alloc(sizeof(tide__pair), t, NULL);
     if (!r) {
         tide_release(value);
         return oom();
@@ -393,19 +377,19 @@ static __attribute__((noinline)) tide_val pair_new_malloc(tide_type t, bool flag
 }
 
 static inline tide_val pair_new(tide_type t, bool flag, tide_val value) {
-    pair *r = pairs.free;
+    tide__pair *r = tide__pairs.free;
     if (__builtin_expect(!r || tide__alloc_should_fail(), 0))
         return pair_new_malloc(t, flag, value);
-    pairs.free = r->value.u.p;
-    pairs.n--;
+    tide__pairs.free = r->value.u.p;
+    tide__pairs.n--;
     r->hdr = (tide_obj){1, (uint16_t)t, 0, NULL};
     return pair_init(r, t, flag, value);
 }
 
-static bool pair_flag(tide_val v, tide_type t) { return v.tag == t && ((pair *)v.u.o)->flag; }
+static bool pair_flag(tide_val v, tide_type t) { return v.tag == t && ((tide__pair *)v.u.o)->flag; }
 
 static tide_val pair_value(tide_val v, tide_type t) {
-    return v.tag == t ? ((pair *)v.u.o)->value : tide_undefined();
+    return v.tag == t ? ((tide__pair *)v.u.o)->value : tide_undefined();
 }
 
 tide_val tide_settled_new(bool rejected, tide_val value) {
@@ -417,21 +401,6 @@ tide_val tide_settled_value(tide_val v) { return pair_value(v, TIDE_T_SETTLED); 
 tide_val tide_iter_result(tide_val value, bool done) {
     return pair_new(TIDE_T_ITER_RESULT, done, value);
 }
-bool tide__iter_result_take(tide_val r, tide_val *value, bool *done) {
-    if (r.tag != TIDE_T_ITER_RESULT)
-        return false;
-    pair *p = (pair *)r.u.o;
-    *done = p->flag;
-    if (p->hdr.rc == 1) { /* the last reference: the value moves out */
-        *value = tide__take(&p->value);
-        pair_free(p);
-    } else {
-        *value = tide_retain(p->value);
-        tide_release(r);
-    }
-    return true;
-}
-
 tide_val tide_iter_result_value(tide_val r) { return pair_value(r, TIDE_T_ITER_RESULT); }
 bool tide_iter_result_done(tide_val r) { return pair_flag(r, TIDE_T_ITER_RESULT); }
 

@@ -2,6 +2,7 @@
 #ifndef TIDE_VAL_INTERNAL_H
 #define TIDE_VAL_INTERNAL_H
 
+#include "common.h"
 #include "tide/val.h"
 
 /* Frees this thread's pooled values (loop teardown). */
@@ -10,11 +11,52 @@ void tide__val_pools_drain(void);
 /* tide__take and tide__load are in tide/val.h (the inline steps of the
  * public headers use them too). */
 
+/* An iterator result or a settled record (TIDE_T_ITER_RESULT /
+ * TIDE_T_SETTLED): a value and a flag (done / rejected). Made and dropped
+ * once per step of every loop, so a per-thread free list keeps steady
+ * iteration off malloc. */
+typedef struct tide__pair {
+    tide_obj hdr;
+    bool flag;
+    tide_val value; /* in the free list: the next free pair, in u.p */
+} tide__pair;
+
+typedef struct tide__pair_pool {
+    tide__pair *free;
+    size_t n;
+} tide__pair_pool;
+extern TIDE__TLS tide__pair_pool tide__pairs;
+
+void tide__pair_release(tide__pair *r); /* past the pool's size: freed */
+
+static inline void tide__pair_free(tide__pair *r) {
+    if (tide__pairs.n < 256) {
+        r->value.u.p = tide__pairs.free;
+        tide__pairs.free = r;
+        tide__pairs.n++;
+    } else {
+        tide__pair_release(r);
+    }
+}
+
 /* An iterator result's value and done flag, r taken: what take of a result
  * does without a reference counted up and down when r's is the last (the
  * common case of a result made for one step). False, r untouched, when r is
  * not an iterator result. */
-bool tide__iter_result_take(tide_val r, tide_val *value, bool *done);
+static inline bool tide__iter_result_take(tide_val r, tide_val *value, bool *done) {
+    if (r.tag != TIDE_T_ITER_RESULT)
+        return false;
+    tide__pair *p = (tide__pair *)r.u.o;
+    *done = p->flag;
+    if (p->hdr.rc == 1) { /* the last reference: the value moves out */
+        *value = tide__take(&p->value);
+        tide__pair_free(p);
+    } else {
+        *value = tide_retain(p->value);
+        tide_release(r);
+    }
+    return true;
+}
 
 /* The shared, immortal TIDE_ENOMEM error (never allocates). */
 tide_val tide__error_oom(void);
