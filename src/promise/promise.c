@@ -90,14 +90,27 @@ static __attribute__((noinline)) tide__promise *promise_malloc(void) {
     return tide__malloc(sizeof(tide__promise));
 }
 
-static inline tide__promise *promise_alloc(void) {
+static inline tide__promise *promise_init(tide__promise *p);
+
+/* A pooled promise, or NULL when the pool is empty. */
+static inline tide__promise *promise_pop(void) {
     tide__promise *p = ps.free_promises;
     if (__builtin_expect(p != NULL, 1)) {
         ps.free_promises = (tide__promise *)p->head;
         ps.npromises--;
-    } else if (!(p = promise_malloc())) {
-        return NULL;
+        promise_init(p);
     }
+    return p;
+}
+
+static inline tide__promise *promise_alloc(void) {
+    tide__promise *p = promise_pop();
+    if (!p && (p = promise_malloc()))
+        promise_init(p);
+    return p;
+}
+
+static inline tide__promise *promise_init(tide__promise *p) {
     memset(p, 0, sizeof *p);
     p->hdr.rc = 1;
     p->hdr.type = TIDE_T_PROMISE;
@@ -387,23 +400,35 @@ tide_val tide_promise_new(void) {
     return p ? pval(p) : tide__promise_oom();
 }
 
-tide_val tide_promise_resolved(tide_val v) {
-    if (v.tag == TIDE_T_PROMISE)
-        return v;
+/* Born fulfilled: what settling it would do, with no reaction to run. */
+static inline tide_val born_fulfilled(tide__promise *fp, tide_val v) {
+    fp->state = TIDE_FULFILLED;
+    fp->locked = true;
+    fp->result = v;
+    return pval(fp);
+}
+
+/* tide_promise_resolved past its pooled case: out of line, so that the
+ * pooled case saves no registers. */
+static __attribute__((noinline)) tide_val resolved_slow(tide_val v) {
     tide__promise *fp;
-    if (!is_thenable(v) && tide__loop_cur && (fp = promise_alloc())) {
-        /* Born fulfilled: what settling it would do, with no reaction to run. */
-        fp->state = TIDE_FULFILLED;
-        fp->locked = true;
-        fp->result = v;
-        return pval(fp);
-    }
+    if (!is_thenable(v) && tide__loop_cur && (fp = promise_alloc()))
+        return born_fulfilled(fp, v);
     tide_val p = tide_promise_new();
     if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL)
         tide_release(v);
     else
         resolve_unlocked(tide__promise_of(p), v);
     return p;
+}
+
+tide_val tide_promise_resolved(tide_val v) {
+    if (v.tag == TIDE_T_PROMISE)
+        return v;
+    tide__promise *fp;
+    if (__builtin_expect(!is_thenable(v) && tide__loop_cur && (fp = promise_pop()), 1))
+        return born_fulfilled(fp, v);
+    return resolved_slow(v);
 }
 
 tide_val tide_promise_rejected(tide_val reason) {
