@@ -83,9 +83,10 @@ typedef struct __attribute__((may_alias)) tide__gen_pub {
     struct tide__coro *coro; /* with fast: the body's (async: another use) */
 } tide__gen_pub;
 
-/* Private: the steps of the inline fast paths. A prep either takes its
- * arguments and returns the pair for tide__switch, after which the finish
- * step runs, or returns NULL having touched nothing, for the slow path. */
+/* Private: the steps of an async generator's inline yield. prep either
+ * takes its arguments and returns the pair for tide__switch, after which
+ * the finish step runs, or returns NULL having touched nothing, for the slow
+ * path. */
 TIDE_EXTERN void **tide__yield_prep(tide_gen *g, tide_val v, void **load);
 TIDE_EXTERN int tide__yield_finish(tide_gen *g, tide_val *in);
 TIDE_EXTERN int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in);
@@ -172,8 +173,7 @@ typedef struct tide__for_of {
 } tide__for_of;
 
 TIDE_EXTERN tide__for_of tide__for_of_begin(tide_val iterable, int *rcp, tide_val *outp);
-TIDE_EXTERN void **tide__for_of_prep(tide__for_of *f, void **load);
-TIDE_EXTERN bool tide__for_of_finish(tide__for_of *f, tide_val *var);
+TIDE_EXTERN bool tide__for_of_ended(tide__for_of *f, tide_val *var);
 TIDE_EXTERN bool tide__for_of_next_slow(tide__for_of *f, tide_val *var);
 
 /* next() on a sync generator suspended at a yield, switching straight into
@@ -197,7 +197,7 @@ static inline __attribute__((always_inline)) bool tide__for_of_gen(tide__for_of 
         *var = tide__take(&g->value);
         *more = true;
     } else {
-        *more = tide__for_of_finish(f, var);
+        *more = tide__for_of_ended(f, var);
     }
     return true;
 }
@@ -206,12 +206,6 @@ static inline bool tide__for_of_next(tide__for_of *f, tide_val *var) {
     bool more;
     if (__builtin_expect(tide__for_of_gen(f, var, &more), 1))
         return more;
-    void *load;
-    void **save = tide__for_of_prep(f, &load);
-    if (save) {
-        tide__switch(save, load);
-        return tide__for_of_finish(f, var);
-    }
     return tide__for_of_next_slow(f, var);
 }
 TIDE_EXTERN void tide__for_of_end(tide__for_of *f);

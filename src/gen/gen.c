@@ -84,26 +84,13 @@ static inline void yield_out(tide_gen *g, tide_val v) {
     g->state = TIDE__GEN_YIELD;
 }
 
+/* The halves of tide_yield's async step around its inline switch (a sync
+ * generator's is all in tide/gen.h). */
 void **tide__yield_prep(tide_gen *g, tide_val v, void **load) {
-    if (!g)
-        return NULL;
-    if (g->async)
-        return tide__agen_yield_prep(g, v, load);
-    if (!own_body(g))
-        return NULL;
-    void **save = tide__coro_switch_prep(g->coro, g->coro->resumer, load);
-    if (save)
-        yield_out(g, v);
-    return save;
+    return g && g->async ? tide__agen_yield_prep(g, v, load) : NULL;
 }
 
-int tide__yield_finish(tide_gen *g, tide_val *in) {
-    if (g->async)
-        return tide__agen_yield_finish(g, in);
-    tide__coro_switch_end(g->coro);
-    *in = tide__take(&g->value);
-    return g->status;
-}
+int tide__yield_finish(tide_gen *g, tide_val *in) { return tide__agen_yield_finish(g, in); }
 
 int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in) {
     if (g && g->async)
@@ -165,35 +152,10 @@ tide_gen *tide__gen_inlinable(tide_val it) {
     return g->fast ? g : NULL;
 }
 
-/* tide_for_of's inline fast path (tide/gen.h): next() on a generator
- * suspended at a yield, in two halves around the switch into its body. The
- * loop holds a reference to the generator for as long as it runs, so the
- * resume takes none of its own. */
-void **tide__for_of_prep(tide__for_of *f, void **load) {
-    tide_val it = f->it;
-    if (f->state != TIDE__FOR_OF_BODY || it.tag != TIDE_T_ITERATOR || it.u.o->cls != &gen_class)
-        return NULL;
-    tide_gen *g = (tide_gen *)it.u.o;
-    if (g->state != TIDE__GEN_YIELD)
-        return NULL;
-    tide__coro *self = tide__coro_self();
-    void **save = tide__coro_switch_prep(self, g->coro, load);
-    if (save) {
-        g->status = 0;
-        g->value = tide_undefined();
-        g->state = TIDE__GEN_EXEC;
-        g->coro->resumer = self;
-    }
-    return save;
-}
-
-bool tide__for_of_finish(tide__for_of *f, tide_val *var) {
+/* tide_for_of's inline step (tide/gen.h) found the body finished instead
+ * of yielding. */
+bool tide__for_of_ended(tide__for_of *f, tide_val *var) {
     tide_gen *g = (tide_gen *)f->it.u.o;
-    tide__coro_switch_end(tide__coro_cur);
-    if (__builtin_expect(!g->done, 1)) { /* it yielded: status is 0 */
-        *var = tide__take(&g->value);
-        return true;
-    }
     return tide__for_of_step(f, g->status, tide__take(&g->value), true, var);
 }
 
