@@ -43,8 +43,8 @@ typedef struct pair {
  * side_a). */
 static inline __attribute__((always_inline)) void hop(pair *p, tide__coro *from, tide__coro *to) {
     if (p->kind == INLINE) {
-        void *load;
-        void **save = tide__coro_switch_prep(from, to, &load);
+        tide__ctx_rec *load;
+        tide__ctx_rec *save = tide__coro_switch_prep(from, to, &load);
         if (save) {
             tide__switch(save, load);
             tide__coro_switch_end(from);
@@ -53,7 +53,7 @@ static inline __attribute__((always_inline)) void hop(pair *p, tide__coro *from,
     }
 #if TIDE__SWITCH_INLINE /* the ucontext build has no stack pointer to swap */
     if (p->kind == RAW) {
-        tide__switch(&from->ctx.sp, to->ctx.sp);
+        tide__switch(&from->ctx, &to->ctx);
         return;
     }
 #endif

@@ -87,7 +87,7 @@ typedef struct __attribute__((may_alias)) tide__gen_pub {
  * takes its arguments and returns the pair for tide__switch, after which
  * the finish step runs, or returns NULL having touched nothing, for the slow
  * path. */
-TIDE_EXTERN void **tide__yield_prep(tide_gen *g, tide_val v, void **load);
+TIDE_EXTERN tide__ctx_rec *tide__yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load);
 TIDE_EXTERN int tide__yield_finish(tide_gen *g, tide_val *in);
 TIDE_EXTERN int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in);
 
@@ -108,7 +108,7 @@ static inline __attribute__((always_inline)) bool tide__yield_sync(tide_gen *gen
     g->value = v;
     g->done = false;
     g->state = TIDE__GEN_YIELD;
-    tide__switch(&self->sp, tide__coro_pub_of(to)->sp);
+    tide__switch(&self->ctx, &tide__coro_pub_of(to)->ctx);
     *in = tide__take(&g->value);
     *rc = g->status;
     return true;
@@ -118,8 +118,8 @@ static inline int tide_yield(tide_gen *g, tide_val v, tide_val *in) {
     int rc;
     if (__builtin_expect(tide__yield_sync(g, v, in, &rc), 1))
         return rc;
-    void *load;
-    void **save = tide__yield_prep(g, v, &load);
+    tide__ctx_rec *load;
+    tide__ctx_rec *save = tide__yield_prep(g, v, &load);
     if (__builtin_expect(save != NULL, 1)) {
         tide__switch(save, load);
         return tide__yield_finish(g, in);
@@ -192,7 +192,7 @@ static inline __attribute__((always_inline)) bool tide__for_of_gen(tide__for_of 
     g->state = TIDE__GEN_EXEC;
     tide__coro_pub *body = tide__coro_pub_of(g->coro);
     body->resumer = f->self;
-    tide__switch(&self->sp, body->sp);
+    tide__switch(&self->ctx, &body->ctx);
     if (__builtin_expect(!g->done, 1)) { /* it yielded: status is 0 */
         *var = tide__take(&g->value);
         *more = true;

@@ -71,13 +71,13 @@ typedef struct tide__for_await {
 } tide__for_await;
 
 TIDE_EXTERN tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *outp);
-TIDE_EXTERN void **tide__for_await_prep(tide__for_await *f, void **load);
+TIDE_EXTERN tide__ctx_rec *tide__for_await_prep(tide__for_await *f, tide__ctx_rec **load);
 TIDE_EXTERN bool tide__for_await_finish(tide__for_await *f, tide_val *var);
 TIDE_EXTERN bool tide__for_await_next_slow(tide__for_await *f, tide_val *var);
 
 static inline bool tide__for_await_next(tide__for_await *f, tide_val *var) {
-    void *load;
-    void **save = tide__for_await_prep(f, &load);
+    tide__ctx_rec *load;
+    tide__ctx_rec *save = tide__for_await_prep(f, &load);
     if (save) {
         tide__switch(save, load);
         return tide__for_await_finish(f, var);

@@ -14,11 +14,13 @@
  * the stack and frame pointers, so the compiler keeps across it only the
  * values that are live there, in its own frame, and saves the callee-saved
  * registers it uses once, in the prologue of the function the switch is
- * inlined into, instead of on every switch. A suspended context's frame is
- * then two words: its frame pointer under its resume label. A new context's
- * is laid out by tide__ctx_init to resume at tide__ctx_start
- * (src/coro/ctx_*.S). Every switch, on both sides of it, is this one, so
- * every context agrees on what a switch keeps.
+ * inlined into, instead of on every switch. What a suspended context needs
+ * besides — its stack pointer, resume address and frame pointer — goes into
+ * its record (tide__ctx_rec), not onto its stack: pushes there, next to the
+ * frames of the code around the switch, made the step's speed depend on
+ * where the stacks and heap happened to lie (bench/layout.c). A new
+ * context's record is set by tide__ctx_init to resume at tide__ctx_start
+ * (src/coro/ctx_*.S). Every switch, on both sides of it, is this one.
  */
 #ifndef TIDE_SWITCH_H
 #define TIDE_SWITCH_H
@@ -35,8 +37,15 @@
  * a thread's own stack until its first switch). may_alias: the library
  * reaches the same memory through its own type. */
 struct tide__coro;
+
+/* What a suspended context keeps: its stack pointer, resume address and
+ * frame pointer (x86-64 %rbp, AArch64 x29). */
+typedef struct tide__ctx_rec {
+    void *sp, *pc, *fp;
+} tide__ctx_rec;
+
 typedef struct __attribute__((may_alias)) tide__coro_pub {
-    void *sp;                   /* the saved stack pointer while suspended */
+    tide__ctx_rec ctx;          /* while suspended */
     struct tide__coro *resumer; /* where a suspension returns to */
     uint64_t *canary;           /* below an unguarded stack, else NULL */
 } tide__coro_pub;
@@ -63,23 +72,20 @@ static inline tide__coro_pub *tide__coro_pub_of(struct tide__coro *c) {
 #else
 #define TIDE__ZMM_CLOBBERS
 #endif
-/* Pushes %rbp (which may be the frame pointer, so it cannot be declared
- * clobbered) and the resume label, after stepping over the 128-byte red zone
- * below %rsp, which may hold the caller's data; stores %rsp, loads the other
- * context's, pops its resume label and jumps there — to its own label 1,
- * which pops its %rbp and steps back over its red zone. */
-static inline __attribute__((always_inline)) void tide__switch(void **save, void *load) {
-    __asm__ volatile("leaq -128(%%rsp), %%rsp\n\t"
-                     "pushq %%rbp\n\t"
-                     "leaq 1f(%%rip), %%rax\n\t"
-                     "pushq %%rax\n\t"
-                     "movq %%rsp, (%%rdi)\n\t"
-                     "movq %%rsi, %%rsp\n\t"
-                     "popq %%rax\n\t"
-                     "jmpq *%%rax\n"
-                     "1:\n\t"
-                     "popq %%rbp\n\t"
-                     "leaq 128(%%rsp), %%rsp"
+/* Stores %rsp, the resume label and %rbp (which may be the frame pointer,
+ * so it cannot be declared clobbered) into *save, loads the other context's
+ * %rsp and %rbp from *load and jumps to its resume label. The red zone below
+ * %rsp is left alone: nothing is pushed. */
+static inline __attribute__((always_inline)) void tide__switch(tide__ctx_rec *save,
+                                                              tide__ctx_rec *load) {
+    __asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
+                     "movq %%rsp, 0(%%rdi)\n\t"
+                     "movq %%rax, 8(%%rdi)\n\t"
+                     "movq %%rbp, 16(%%rdi)\n\t"
+                     "movq 0(%%rsi), %%rsp\n\t"
+                     "movq 16(%%rsi), %%rbp\n\t"
+                     "jmpq *8(%%rsi)\n"
+                     "1:"
                      : "+D"(save), "+S"(load)
                      :
                      : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13",
@@ -90,21 +96,22 @@ static inline __attribute__((always_inline)) void tide__switch(void **save, void
 }
 #elif defined(__aarch64__)
 #define TIDE__INLINE_SWITCH 1
-/* Stores x29 (the frame pointer, which cannot be declared clobbered) and the
- * resume label as the 16-byte frame, swaps sp, loads the other context's
- * pair and branches to its label. AArch64 has no red zone. x18 is
- * clobbered too: on Linux it is an ordinary temporary that the compiler may
- * keep live across the asm. */
-static inline __attribute__((always_inline)) void tide__switch(void **save, void *load) {
-    register void **x0 __asm__("x0") = save;
-    register void *x1 __asm__("x1") = load;
-    __asm__ volatile("adr x30, 1f\n\t"
-                     "stp x29, x30, [sp, #-16]!\n\t"
-                     "mov x2, sp\n\t"
-                     "str x2, [x0]\n\t"
-                     "mov sp, x1\n\t"
-                     "ldp x29, x30, [sp], #16\n\t"
-                     "br x30\n"
+/* The same on AArch64: sp, the resume label and x29 (the frame pointer,
+ * which cannot be declared clobbered) into *save, the other context's from
+ * *load. AArch64 has no red zone. x18 is clobbered too: on Linux it is an
+ * ordinary temporary that the compiler may keep live across the asm. */
+static inline __attribute__((always_inline)) void tide__switch(tide__ctx_rec *save,
+                                                              tide__ctx_rec *load) {
+    register tide__ctx_rec *x0 __asm__("x0") = save;
+    register tide__ctx_rec *x1 __asm__("x1") = load;
+    __asm__ volatile("adr x2, 1f\n\t"
+                     "mov x3, sp\n\t"
+                     "stp x3, x2, [x0]\n\t"
+                     "str x29, [x0, #16]\n\t"
+                     "ldp x3, x2, [x1]\n\t"
+                     "ldr x29, [x1, #16]\n\t"
+                     "mov sp, x3\n\t"
+                     "br x2\n"
                      "1:"
                      : "+r"(x0), "+r"(x1)
                      :
@@ -117,7 +124,7 @@ static inline __attribute__((always_inline)) void tide__switch(void **save, void
 }
 #else
 #define TIDE__INLINE_SWITCH 0
-static inline void tide__switch(void **save, void *load) {
+static inline void tide__switch(tide__ctx_rec *save, tide__ctx_rec *load) {
     (void)save;
     (void)load; /* never called: the library's prepare steps say no */
 }

@@ -53,12 +53,12 @@ TIDE_EXTERN tide_val tide_async_named(const char *name, tide_async_fn fn, void *
 static inline int tide_await(tide_val v, tide_val *out);
 
 /* Private: tide_await's halves around an inline switch (tide/switch.h). */
-TIDE_EXTERN int tide__await_begin(tide_val v, tide_val *out, void ***save, void **load);
+TIDE_EXTERN int tide__await_begin(tide_val v, tide_val *out, tide__ctx_rec **save, tide__ctx_rec **load);
 TIDE_EXTERN int tide__await_finish(tide_val *out);
 
 static inline int tide_await(tide_val v, tide_val *out) {
-    void *load;
-    void **save;
+    tide__ctx_rec *load;
+    tide__ctx_rec *save;
     int rc = tide__await_begin(v, out, &save, &load);
     if (save) {
         tide__switch(save, load);

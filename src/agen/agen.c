@@ -318,14 +318,14 @@ int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in) {
 /* tide_yield's inline fast path: a plain value handed to a direct request
  * (tide__agen_next_direct), the body suspending back to the loop that asked
  * for it. NULL when anything else applies. */
-void **tide__agen_yield_prep(tide_gen *g, tide_val v, void **load) {
+tide__ctx_rec *tide__agen_yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load) {
     tide__req *r = g->qhead;
     if (!g->task || tide__task_self() != g->task || !r || !r->direct || r->next ||
         tide_is_promise(v) || (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then) ||
         !tide__jobs_empty() || tide__stopped || g->hdr.rc <= 1)
         return NULL;
     tide__coro *self = g->task->coro;
-    void **save = tide__coro_switch_prep(self, self->resumer, load);
+    tide__ctx_rec *save = tide__coro_switch_prep(self, self->resumer, load);
     if (!save)
         return NULL;
     /* complete_step of the direct request, the spare, alone in the queue
@@ -372,7 +372,7 @@ static __attribute__((noinline)) tide__req *spare_new(tide_gen *g) {
     return r;
 }
 
-void **tide__agen_next_prep(tide_gen *g, void **load) {
+tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load) {
     tide__task *self = tide__task_self();
     if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead || !self ||
         !self->from_drain || !tide__jobs_empty() || tide__stopped ||

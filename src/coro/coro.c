@@ -23,7 +23,7 @@
 TIDE_EXTERN TIDE__TLS tide__coro *tide__coro_cur;
 
 #if TIDE__SWITCH_INLINE
-_Static_assert(offsetof(tide__coro, ctx.sp) == offsetof(tide__coro_pub, sp), "coro layout");
+_Static_assert(offsetof(tide__coro, ctx) == offsetof(tide__coro_pub, ctx), "coro layout");
 _Static_assert(offsetof(tide__coro, resumer) == offsetof(tide__coro_pub, resumer), "coro layout");
 _Static_assert(offsetof(tide__coro, canary) == offsetof(tide__coro_pub, canary), "coro layout");
 #endif
@@ -276,24 +276,15 @@ void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
                     void *arg) {
     (void)lo;
     uintptr_t top = (uintptr_t)hi & ~(uintptr_t)15;
-#if defined(__x86_64__)
-    /* [resume = tide__ctx_start][rbp = 0][arg][entry]: once the start code
-     * has popped it all, %rsp is 16-aligned for its call. */
-    void **sp = (void **)(top - 32);
-    sp[0] = (void *)tide__ctx_start;
-    sp[1] = NULL;
-    sp[2] = arg;
-    sp[3] = (void *)entry;
-#elif defined(__aarch64__)
-    /* [x29 = 0][x30 = tide__ctx_start][arg][entry]; sp stays 16-aligned. */
-    void **sp = (void **)(top - 32);
-    sp[0] = NULL;
-    sp[1] = (void *)tide__ctx_start;
-    sp[2] = arg;
-    sp[3] = (void *)entry;
+#if defined(__x86_64__) || defined(__aarch64__)
+    /* The stack holds [arg][entry] for the start code, which pops both and
+     * calls entry(arg) with the stack pointer 16-aligned again. */
+    void **sp = (void **)(top - 16);
+    sp[0] = arg;
+    sp[1] = (void *)entry;
+    *c = (tide__ctx){sp, (void *)tide__ctx_start, NULL};
 #else
 #error "no assembly context switch for this target: build with TIDE_CORO_UCONTEXT"
 #endif
-    c->sp = sp;
 }
 #endif

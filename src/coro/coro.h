@@ -37,13 +37,13 @@
 #define TIDE__SWITCH_INLINE 1
 #endif
 
-typedef struct tide__ctx {
 #if TIDE_CORO_UCONTEXT
+typedef struct tide__ctx {
     ucontext_t uc;
-#else
-    void *sp;
-#endif
 } tide__ctx;
+#else
+typedef tide__ctx_rec tide__ctx; /* tide/switch.h: sp, resume address, frame pointer */
+#endif
 
 enum {
     TIDE__CORO_GUARDED = 1u, /* a PROT_NONE page sits below the stack */
@@ -129,7 +129,7 @@ static inline void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {
 #endif
 /* Every switch is the inline one of include/tide/switch.h, which says why. */
 static inline __attribute__((always_inline)) void tide__ctx_jump(tide__ctx *from, tide__ctx *to) {
-    tide__switch(&from->sp, to->sp);
+    tide__switch(from, to);
 }
 #endif
 void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
@@ -174,7 +174,7 @@ tide__coro_switch(tide__coro *from, tide__coro *to) {
 /* For the inline fast paths: begins a switch and returns the pair the inline
  * jump takes (where to save this stack pointer, and the one to load), or
  * NULL where there is no inline jump (the ucontext build). */
-static inline void **tide__coro_switch_prep(tide__coro *from, tide__coro *to, void **load) {
+static inline tide__ctx_rec *tide__coro_switch_prep(tide__coro *from, tide__coro *to, tide__ctx_rec **load) {
 #if !TIDE__SWITCH_INLINE
     (void)from;
     (void)to;
@@ -182,8 +182,8 @@ static inline void **tide__coro_switch_prep(tide__coro *from, tide__coro *to, vo
     return NULL;
 #else
     tide__coro_switch_begin(from, to);
-    *load = to->ctx.sp;
-    return &from->ctx.sp;
+    *load = &to->ctx;
+    return &from->ctx;
 #endif
 }
 

@@ -86,7 +86,7 @@ static inline void yield_out(tide_gen *g, tide_val v) {
 
 /* The halves of tide_yield's async step around its inline switch (a sync
  * generator's is all in tide/gen.h). */
-void **tide__yield_prep(tide_gen *g, tide_val v, void **load) {
+tide__ctx_rec *tide__yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load) {
     return g && g->async ? tide__agen_yield_prep(g, v, load) : NULL;
 }
 

@@ -59,7 +59,7 @@ static inline tide_val tide__gen_val(tide_gen *g) {
  * negative code with the reason (the body threw); or 0 with *out a promise
  * of the result, to await as usual, when the body did anything but yield a
  * plain value. */
-void **tide__agen_next_prep(tide_gen *g, void **load);
+tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load);
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
 
 /* finish's common case, inline for its caller: the body yielded a value
@@ -84,7 +84,7 @@ enum { TIDE__FOR_OF_BODY, TIDE__FOR_OF_ENDED, TIDE__FOR_OF_THROWN };
 bool tide__for_of_step(tide__for_of *f, int rc, tide_val v, bool done, tide_val *var);
 
 /* tide_yield's fast path for async generators (agen.c). */
-void **tide__agen_yield_prep(tide_gen *g, tide_val v, void **load);
+tide__ctx_rec *tide__agen_yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load);
 int tide__agen_yield_finish(tide_gen *g, tide_val *in);
 
 /* Async generators' tide_yield (agen.c), and the same without awaiting the

@@ -83,7 +83,7 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
  * job queued: nothing can tell a direct handoff from the two ticks of the
  * full protocol, so the value is taken straight from the body (agen.c
  * checks the rest; the loop holds the generator throughout). */
-void **tide__for_await_prep(tide__for_await *f, void **load) {
+tide__ctx_rec *tide__for_await_prep(tide__for_await *f, tide__ctx_rec **load) {
     if (f->state != IN_BODY || f->it.tag != TIDE_T_ASYNC_ITERATOR)
         return NULL;
     return tide__agen_next_prep((tide_gen *)f->it.u.o, load);

@@ -185,8 +185,8 @@ static int await_out_of_line(tide_val v, tide_val *out) {
     return t->status;
 }
 
-static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out, void ***save,
-                                                      void **load) {
+static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out, tide__ctx_rec **save,
+                                                      tide__ctx_rec **load) {
     tide__task *t = tide__task_self();
     int rc = 0;
     *save = NULL;
@@ -207,7 +207,7 @@ static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out,
  * a task the loop resumed awaits a settled promise of its own loop — ends
  * here without a switch; a suspension sets *save for the inline switch. */
 static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out,
-                                                             void ***save, void **load) {
+                                                             tide__ctx_rec **save, tide__ctx_rec **load) {
     tide__coro *c = tide__coro_cur;
     tide__task *t;
     if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && (t = c->user) && next_in_line(t), 1)) {
@@ -220,7 +220,7 @@ static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_va
     return await_begin_slow(v, out, save, load);
 }
 
-int tide__await_begin(tide_val v, tide_val *out, void ***save, void **load) {
+int tide__await_begin(tide_val v, tide_val *out, tide__ctx_rec **save, tide__ctx_rec **load) {
     return await_begin(v, out, save, load);
 }
 
@@ -232,14 +232,14 @@ int tide__await_finish(tide_val *out) {
 }
 
 /* The suspension of tide__await_call, in a frame of its own. */
-static __attribute__((noinline)) int await_switch(void **save, void *load, tide_val *out) {
+static __attribute__((noinline)) int await_switch(tide__ctx_rec *save, tide__ctx_rec *load, tide_val *out) {
     tide__switch(save, load);
     return tide__await_finish(out);
 }
 
 int tide__await_call(tide_val v, tide_val *out) {
-    void **save;
-    void *load;
+    tide__ctx_rec *save;
+    tide__ctx_rec *load;
     int rc = await_begin(v, out, &save, &load);
     return __builtin_expect(save != NULL, 0) ? await_switch(save, load, out) : rc;
 }
