@@ -10,13 +10,14 @@
  *
  *   build-bench/bench/layout [KIND [HEAP_GAP]]
  *
- * KIND 0 is tide's switch (the frame pointer and resume address pushed on
- * the stack being left), 1 a switch that keeps them in the context record
- * instead. On the machine of docs/performance.md both kinds show windows of
- * frame positions where a step costs about twice as much (4.5-4.8 against
- * 8.5-11.4 ns), and which positions depends on HEAP_GAP: the speed follows
- * the distance between the heap object and the consumer's frame, not the
- * code. x86-64 only.
+ * KIND 0 pushes the frame pointer and resume address on the stack being
+ * left (tide's switch until commit d6bdea5), 1 keeps them with the stack
+ * pointer in the context's record (tide's switch since). On the machine of
+ * docs/performance.md both kinds show windows of frame positions where a
+ * step costs about twice as much (4.4-4.8 against 7.3-11.8 ns), and which
+ * positions depends on HEAP_GAP and on where the process's stacks and heap
+ * landed (run it twice): the speed follows the distances between the heap
+ * object, the consumer's frame and the body's, not the code. x86-64 only.
  */
 #include <stdint.h>
 #include <stdio.h>
