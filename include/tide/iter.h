@@ -71,13 +71,15 @@ typedef struct tide__for_await {
 } tide__for_await;
 
 TIDE_EXTERN tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *outp);
-TIDE_EXTERN tide__ctx_rec *tide__for_await_prep(tide__for_await *f, tide__ctx_rec **load);
 TIDE_EXTERN bool tide__for_await_finish(tide__for_await *f, tide_val *var);
 TIDE_EXTERN bool tide__for_await_next_slow(tide__for_await *f, tide_val *var);
 
 static inline bool tide__for_await_next(tide__for_await *f, tide_val *var) {
     tide__ctx_rec *load;
-    tide__ctx_rec *save = tide__for_await_prep(f, &load);
+    /* An async generator's direct step (src/agen/agen.c checks the rest). */
+    tide__ctx_rec *save = f->state == 0 && f->it.tag == TIDE_T_ASYNC_ITERATOR
+                              ? tide__agen_next_prep((tide_gen *)(void *)f->it.u.o, &load)
+                              : NULL;
     if (save) {
         tide__switch(save, load);
         return tide__for_await_finish(f, var);

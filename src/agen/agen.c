@@ -315,10 +315,13 @@ int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in) {
     return unwrap(g, in);
 }
 
-/* tide_yield's inline fast path: a plain value handed to a direct request
- * (tide__agen_next_direct), the body suspending back to the loop that asked
- * for it. NULL when anything else applies. */
-tide__ctx_rec *tide__agen_yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load) {
+/* tide_yield's inline step (tide/gen.h) for an async generator: a plain
+ * value handed to a direct request (tide__agen_next_prep), the body
+ * suspending back to the loop that asked for it. NULL when anything else
+ * applies, a sync generator included (its step is all in tide/gen.h). */
+tide__ctx_rec *tide__yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load) {
+    if (!g || !g->async)
+        return NULL;
     tide__req *r = g->qhead;
     if (!g->task || tide__task_self() != g->task || !r || !r->direct || r->next ||
         tide_is_promise(v) || (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then) ||
@@ -340,7 +343,7 @@ tide__ctx_rec *tide__agen_yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **lo
     return save;
 }
 
-int tide__agen_yield_finish(tide_gen *g, tide_val *in) {
+int tide__yield_finish(tide_gen *g, tide_val *in) {
     tide__coro_switch_end(tide__coro_cur);
     tide__req *r = g->qhead;
     if (__builtin_expect(r && r->kind == REQ_NEXT, 1)) {

@@ -84,14 +84,6 @@ static inline void yield_out(tide_gen *g, tide_val v) {
     g->state = TIDE__GEN_YIELD;
 }
 
-/* The halves of tide_yield's async step around its inline switch (a sync
- * generator's is all in tide/gen.h). */
-tide__ctx_rec *tide__yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load) {
-    return g && g->async ? tide__agen_yield_prep(g, v, load) : NULL;
-}
-
-int tide__yield_finish(tide_gen *g, tide_val *in) { return tide__agen_yield_finish(g, in); }
-
 int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in) {
     if (g && g->async)
         return tide__agen_yield(g, v, in);

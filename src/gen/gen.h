@@ -59,7 +59,7 @@ static inline tide_val tide__gen_val(tide_gen *g) {
  * negative code with the reason (the body threw); or 0 with *out a promise
  * of the result, to await as usual, when the body did anything but yield a
  * plain value. */
-tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load);
+/* tide__agen_next_prep is declared in tide/agen.h (its caller is inline). */
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
 
 /* finish's common case, inline for its caller: the body yielded a value
@@ -83,9 +83,8 @@ enum { TIDE__FOR_OF_BODY, TIDE__FOR_OF_ENDED, TIDE__FOR_OF_THROWN };
  * variable (true), or ends the loop on done or on an error from next(). */
 bool tide__for_of_step(tide__for_of *f, int rc, tide_val v, bool done, tide_val *var);
 
-/* tide_yield's fast path for async generators (agen.c). */
-tide__ctx_rec *tide__agen_yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load);
-int tide__agen_yield_finish(tide_gen *g, tide_val *in);
+/* tide_yield's inline step for async generators is tide__yield_prep and
+ * tide__yield_finish (tide/gen.h), in agen.c. */
 
 /* Async generators' tide_yield (agen.c), and the same without awaiting the
  * operand first (AsyncGeneratorYield, for yield*). */

@@ -79,16 +79,11 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
     return take_result(f, rc, r, var);
 }
 
-/* An async generator consumed by a loop the microtask loop resumed, with no
- * job queued: nothing can tell a direct handoff from the two ticks of the
- * full protocol, so the value is taken straight from the body (agen.c
- * checks the rest; the loop holds the generator throughout). */
-tide__ctx_rec *tide__for_await_prep(tide__for_await *f, tide__ctx_rec **load) {
-    if (f->state != IN_BODY || f->it.tag != TIDE_T_ASYNC_ITERATOR)
-        return NULL;
-    return tide__agen_next_prep((tide_gen *)f->it.u.o, load);
-}
-
+/* The loop's step over an async generator consumed by a loop the microtask
+ * loop resumed, with no job queued, is tide__agen_next_prep (inline in
+ * tide/iter.h): nothing can tell a direct handoff from the two ticks of the
+ * full protocol, so the value is taken straight from the body; the loop
+ * holds the generator throughout. This is its second half. */
 bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
     tide_gen *g = (tide_gen *)f->it.u.o;
     tide__coro_switch_end(tide__coro_cur);
