@@ -419,8 +419,10 @@ int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done) {
         return g->status < 0 ? g->status : 1;
     }
     /* The body did something else first (awaited, yielded a promise): the
-     * request, still at the head of the queue, becomes an ordinary one. */
+     * request, still queued (at the head), becomes an ordinary one. */
     tide__req *r = g->qhead;
+    while (!r->direct)
+        r = r->next;
     tide_val p = tide_promise_new();
     r->direct = false;
     r->promise = tide_retain(p);
