@@ -73,7 +73,7 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
     /* As tide_async_iter_next does, with the method read at the start. */
     tide_val p = f->next ? f->next(f->it, tide_undefined())
                          : tide_async_iter_next(f->it, tide_undefined());
-    if (p.tag != TIDE_T_PROMISE)
+    if (p.tag != TIDE_T_PROMISE) /* checked here: the call is the common case's cost */
         p = tide_promise_resolved(p);
     int rc = tide__await_call(p, &r);
     return take_result(f, rc, r, var);

@@ -90,7 +90,14 @@ static __attribute__((noinline)) tide__promise *promise_malloc(void) {
     return tide__malloc(sizeof(tide__promise));
 }
 
-static inline tide__promise *promise_init(tide__promise *p);
+static inline tide__promise *promise_init(tide__promise *p) {
+    memset(p, 0, sizeof *p);
+    p->hdr.rc = 1;
+    p->hdr.type = TIDE_T_PROMISE;
+    p->hdr.cls = &promise_class;
+    p->loop = tide__loop_cur;
+    return p;
+}
 
 /* A pooled promise, or NULL when the pool is empty. */
 static inline tide__promise *promise_pop(void) {
@@ -110,14 +117,6 @@ static inline tide__promise *promise_alloc(void) {
     return p;
 }
 
-static inline tide__promise *promise_init(tide__promise *p) {
-    memset(p, 0, sizeof *p);
-    p->hdr.rc = 1;
-    p->hdr.type = TIDE_T_PROMISE;
-    p->hdr.cls = &promise_class;
-    p->loop = tide__loop_cur;
-    return p;
-}
 
 /* Back to the pool, or freed: p holds nothing any more. */
 static inline void promise_recycle(tide__promise *p) {

@@ -109,15 +109,15 @@ static inline int take_settled(tide__promise *p, tide_val *out) {
     tide__ticks++;
     p->handled = true;
     bool rejected = p->state == TIDE_REJECTED;
-    if (__builtin_expect(p->hdr.flags & TIDE__OBJ_IMMORTAL, 0)) {
-        *out = tide_retain(tide__load(&p->result));
-    } else if (p->hdr.rc > 1) {
-        *out = tide_retain(tide__load(&p->result));
-        p->hdr.rc--; /* the awaited reference, not the last */
-    } else {
+    bool immortal = p->hdr.flags & TIDE__OBJ_IMMORTAL;
+    if (!immortal && p->hdr.rc == 1) {
         *out = tide__take(&p->result);
         p->hdr.rc = 0;
         tide__promise_free(p);
+    } else {
+        *out = tide_retain(tide__load(&p->result));
+        if (!immortal)
+            p->hdr.rc--; /* the awaited reference, not the last */
     }
     return rejected ? tide_reason_code(*out) : 0;
 }

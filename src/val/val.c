@@ -349,8 +349,6 @@ int tide_array_set(tide_val av, size_t i, tide_val v) {
  * per-thread free list keeps steady iteration off malloc. */
 TIDE__TLS tide__pair_pool tide__pairs;
 
-void tide__pair_release(tide__pair *r) { tide__free(r); }
-
 void tide__val_pools_drain(void) {
     while (tide__pairs.free) {
         tide__pair *r = tide__pairs.free;

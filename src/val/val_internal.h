@@ -3,6 +3,7 @@
 #define TIDE_VAL_INTERNAL_H
 
 #include "common.h"
+#include "val/alloc.h"
 #include "tide/val.h"
 
 /* Frees this thread's pooled values (loop teardown). */
@@ -27,15 +28,13 @@ typedef struct tide__pair_pool {
 } tide__pair_pool;
 extern TIDE__TLS tide__pair_pool tide__pairs;
 
-void tide__pair_release(tide__pair *r); /* past the pool's size: freed */
-
 static inline void tide__pair_free(tide__pair *r) {
     if (tide__pairs.n < 256) {
         r->value.u.p = tide__pairs.free;
         tide__pairs.free = r;
         tide__pairs.n++;
     } else {
-        tide__pair_release(r);
+        tide__free(r);
     }
 }
 
