@@ -39,6 +39,20 @@ static double now_ms(void) {
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Awaits, a millisecond at a time, until TCP has at most `want` handles open
+ * or `max_ms` have passed, and returns how many are open. Closing finishes in
+ * callbacks (a lookup on libuv's thread pool, a close phase) whose timing a
+ * loaded machine or valgrind can stretch far beyond any fixed sleep. */
+static long handles_settled(long want, double max_ms) {
+    double end = now_ms() + max_ms;
+    tide_val r;
+    while (tcp_stats().handles > want && now_ms() < end) {
+        tide_await(tide_sleep(1), &r);
+        tide_release(r);
+    }
+    return tcp_stats().handles;
+}
+
 /* Byte k of connection i's payload, the same as tests/peers/tcp_echo_client.js. */
 static void fill(uint8_t *b, size_t n, unsigned i) {
     for (size_t k = 0; k < n; k++)
@@ -718,8 +732,7 @@ static int cancel_connect_main(void *arg, tide_val *out UNUSED) {
     tide_release(sig);
     tide_release(ac);
     tide_release(server);
-    tide_await(tide_sleep(20), &r); /* the lookup's and the sockets' callbacks */
-    cc.handles_after_abort = tcp_stats().handles;
+    cc.handles_after_abort = handles_settled(0, 5000); /* the lookup's and sockets' callbacks */
     /* A connect the peer's kernel never answers, cut short by a deadline. */
     if (hang_port > 0) {
         cc.hang_tested = true;
