@@ -176,7 +176,7 @@ test: deps
 	else \
 	  echo "skipped: $(BUILD_DIR) did not build"; \
 	fi; \
-	echo; echo "=== other context switches (tests/cross/run) ==="; \
+	echo; echo "=== the context switches alone (tests/cross/run) ==="; \
 	if ./tests/cross/run; then passed=$$((passed + 1)); summary+=("cross: passed"); \
 	else failed=$$((failed + 1)); summary+=("cross: FAILED"); fi; \
 	echo; echo "=== differential suite against Node (tests/diff/run) ==="; \

@@ -20,7 +20,10 @@
  * frames of the code around the switch, made the step's speed depend on
  * where the stacks and heap happened to lie (bench/layout.c). A new
  * context's record is set by tide__ctx_init to resume at tide__ctx_start
- * (src/coro/ctx_*.S). Every switch, on both sides of it, is this one.
+ * (src/coro/ctx_*.S). Every switch, on both sides of it, is this one, but
+ * for tide_await's: where switching is the rare path, tide__switch_keep
+ * keeps the callee-saved registers itself, so that the code around it need
+ * not keep its variables in memory for the sake of a switch it seldom makes.
  */
 #ifndef TIDE_SWITCH_H
 #define TIDE_SWITCH_H
@@ -72,6 +75,14 @@ static inline tide__coro_pub *tide__coro_pub_of(struct tide__coro *c) {
 #else
 #define TIDE__ZMM_CLOBBERS
 #endif
+/* The registers every switch declares clobbered: all but the stack and
+ * frame pointers, and, in tide__switch_keep, the callee-saved ones it keeps
+ * itself. */
+#define TIDE__CALLER_SAVED                                                                 \
+    "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "memory", "cc", "xmm0", "xmm1", "xmm2",  \
+        "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", \
+        "xmm13", "xmm14", "xmm15", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)",       \
+        "st(6)", "st(7)" TIDE__ZMM_CLOBBERS
 /* Stores %rsp, the resume label and %rbp (which may be the frame pointer,
  * so it cannot be declared clobbered) into *save, loads the other context's
  * %rsp and %rbp from *load and jumps to its resume label. The red zone below
@@ -88,14 +99,50 @@ static inline __attribute__((always_inline)) void tide__switch(tide__ctx_rec *sa
                      "1:"
                      : "+D"(save), "+S"(load)
                      :
-                     : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13",
-                       "r14", "r15", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
-                       "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
-                       "xmm13", "xmm14", "xmm15", "st", "st(1)", "st(2)", "st(3)", "st(4)",
-                       "st(5)", "st(6)", "st(7)" TIDE__ZMM_CLOBBERS);
+                     : "rbx", "r12", "r13", "r14", "r15", TIDE__CALLER_SAVED);
+}
+
+/* The same switch for a place where switching is the rare path (an await
+ * that suspends): it keeps the callee-saved registers itself, pushed below
+ * the red zone, so that the code around it keeps its variables in registers
+ * instead of in memory on the common path. A context it suspends may be
+ * resumed by either switch, and it may resume either. */
+static inline __attribute__((always_inline)) void tide__switch_keep(tide__ctx_rec *save,
+                                                                   tide__ctx_rec *load) {
+    __asm__ volatile("leaq -128(%%rsp), %%rsp\n\t"
+                     "pushq %%rbx\n\t"
+                     "pushq %%r12\n\t"
+                     "pushq %%r13\n\t"
+                     "pushq %%r14\n\t"
+                     "pushq %%r15\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "movq %%rsp, 0(%%rdi)\n\t"
+                     "movq %%rax, 8(%%rdi)\n\t"
+                     "movq %%rbp, 16(%%rdi)\n\t"
+                     "movq 0(%%rsi), %%rsp\n\t"
+                     "movq 16(%%rsi), %%rbp\n\t"
+                     "jmpq *8(%%rsi)\n"
+                     "1:\n\t"
+                     "popq %%r15\n\t"
+                     "popq %%r14\n\t"
+                     "popq %%r13\n\t"
+                     "popq %%r12\n\t"
+                     "popq %%rbx\n\t"
+                     "leaq 128(%%rsp), %%rsp"
+                     : "+D"(save), "+S"(load)
+                     :
+                     : TIDE__CALLER_SAVED);
 }
 #elif defined(__aarch64__)
 #define TIDE__INLINE_SWITCH 1
+/* The registers every switch declares clobbered (tide__switch_keep keeps
+ * x19-x28 itself). */
+#define TIDE__CALLER_SAVED                                                                 \
+    "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",     \
+        "x15", "x16", "x17", "x18", "x30", "memory", "cc", "v0", "v1", "v2", "v3", "v4",   \
+        "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16",     \
+        "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",       \
+        "v28", "v29", "v30", "v31"
 /* The same on AArch64: sp, the resume label and x29 (the frame pointer,
  * which cannot be declared clobbered) into *save, the other context's from
  * *load. AArch64 has no red zone. x18 is clobbered too: on Linux it is an
@@ -115,18 +162,51 @@ static inline __attribute__((always_inline)) void tide__switch(tide__ctx_rec *sa
                      "1:"
                      : "+r"(x0), "+r"(x1)
                      :
-                     : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
-                       "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22",
-                       "x23", "x24", "x25", "x26", "x27", "x28", "x30", "memory", "cc", "v0",
-                       "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
-                       "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21",
-                       "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+                     : "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28",
+                       TIDE__CALLER_SAVED);
+}
+
+/* As on x86-64: x19-x28 kept on the stack by the switch itself. (The vector
+ * registers stay clobbered: v8-v15 are callee-saved only in their low
+ * halves.) */
+static inline __attribute__((always_inline)) void tide__switch_keep(tide__ctx_rec *save,
+                                                                   tide__ctx_rec *load) {
+    register tide__ctx_rec *x0 __asm__("x0") = save;
+    register tide__ctx_rec *x1 __asm__("x1") = load;
+    __asm__ volatile("sub sp, sp, #80\n\t"
+                     "stp x19, x20, [sp, #0]\n\t"
+                     "stp x21, x22, [sp, #16]\n\t"
+                     "stp x23, x24, [sp, #32]\n\t"
+                     "stp x25, x26, [sp, #48]\n\t"
+                     "stp x27, x28, [sp, #64]\n\t"
+                     "adr x2, 1f\n\t"
+                     "mov x3, sp\n\t"
+                     "stp x3, x2, [x0]\n\t"
+                     "str x29, [x0, #16]\n\t"
+                     "ldp x3, x2, [x1]\n\t"
+                     "ldr x29, [x1, #16]\n\t"
+                     "mov sp, x3\n\t"
+                     "br x2\n"
+                     "1:\n\t"
+                     "ldp x19, x20, [sp, #0]\n\t"
+                     "ldp x21, x22, [sp, #16]\n\t"
+                     "ldp x23, x24, [sp, #32]\n\t"
+                     "ldp x25, x26, [sp, #48]\n\t"
+                     "ldp x27, x28, [sp, #64]\n\t"
+                     "add sp, sp, #80"
+                     : "+r"(x0), "+r"(x1)
+                     :
+                     : TIDE__CALLER_SAVED);
 }
 #else
 #define TIDE__INLINE_SWITCH 0
 static inline void tide__switch(tide__ctx_rec *save, tide__ctx_rec *load) {
     (void)save;
     (void)load; /* never called: the library's prepare steps say no */
+}
+static inline void tide__switch_keep(tide__ctx_rec *save, tide__ctx_rec *load) {
+    (void)save;
+    (void)load; /* never called either */
 }
 #endif
 

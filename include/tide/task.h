@@ -52,16 +52,27 @@ TIDE_EXTERN tide_val tide_async_named(const char *name, tide_async_fn fn, void *
  * *out (v is released). out NULL: the value is released. */
 static inline int tide_await(tide_val v, tide_val *out);
 
-/* Private: tide_await's halves around an inline switch (tide/switch.h). */
-TIDE_EXTERN int tide__await_begin(tide_val v, tide_val *out, tide__ctx_rec **save, tide__ctx_rec **load);
+/* Private: tide_await's parts. begin ends the await when it can without a
+ * switch (a task the microtask loop resumed awaiting a settled promise: its
+ * continuation would be the very next job anyway) and returns its status;
+ * otherwise it registers the await and returns TIDE__AWAIT_SUSPEND, prep
+ * gives the pair for the switch, and finish returns the status once the
+ * task is resumed. The switch is tide__switch_keep (tide/switch.h): with
+ * every register clobbered, the caller would keep its variables in memory
+ * on the common path too. */
+#define TIDE__AWAIT_SUSPEND 1
+typedef struct tide__ctx_pair {
+    tide__ctx_rec *save, *load;
+} tide__ctx_pair;
+TIDE_EXTERN int tide__await_begin(tide_val v, tide_val *out);
+TIDE_EXTERN tide__ctx_pair tide__await_prep(void);
 TIDE_EXTERN int tide__await_finish(tide_val *out);
 
 static inline int tide_await(tide_val v, tide_val *out) {
-    tide__ctx_rec *load;
-    tide__ctx_rec *save;
-    int rc = tide__await_begin(v, out, &save, &load);
-    if (save) {
-        tide__switch(save, load);
+    int rc = tide__await_begin(v, out);
+    if (__builtin_expect(rc == TIDE__AWAIT_SUSPEND, 0)) {
+        tide__ctx_pair sw = tide__await_prep();
+        tide__switch_keep(sw.save, sw.load);
         rc = tide__await_finish(out);
     }
     return rc;

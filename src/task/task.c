@@ -101,25 +101,44 @@ static inline bool next_in_line(const tide__task *t) {
     return t->from_drain && tide__jobs_empty() && !tide__stopped && tide__budget_left();
 }
 
+/* The status an await of a settled promise gives, its outcome in *out. */
+static inline int settled_status(const tide__promise *p, tide_val *out) {
+    return p->state == TIDE_REJECTED ? tide_reason_code(*out) : 0;
+}
+
+/* take_settled's case of the last reference (a promise made for one step):
+ * its result moves out instead of being counted up here and down as it
+ * dies. */
+static inline int take_last(tide__promise *p, tide_val *out) {
+    *out = tide__take(&p->result);
+    p->hdr.rc = 0;
+    int rc = settled_status(p, out);
+    tide__promise_free(p);
+    return rc;
+}
+
+static __attribute__((noinline)) int take_last_apart(tide__promise *p, tide_val *out) {
+    return take_last(p, out);
+}
+
 /* A settled promise's outcome, taken without a tick (the caller checked
- * that nothing could run in between); p is the awaited reference's. Held
- * only by this await (a promise made for one step), its result moves out
- * instead of being counted up here and down as it dies. */
-static inline int take_settled(tide__promise *p, tide_val *out) {
+ * that nothing could run in between); p is the awaited reference's. apart:
+ * the last reference's case out of line, so that the other needs no frame
+ * (tide_await's, whose caller often holds the promise too; the library's
+ * for await awaits promises made for one step, and keeps it inline). */
+static inline __attribute__((always_inline)) int take_settled(tide__promise *p, tide_val *out,
+                                                              bool apart) {
     tide__ticks++;
     p->handled = true;
-    bool rejected = p->state == TIDE_REJECTED;
-    bool immortal = p->hdr.flags & TIDE__OBJ_IMMORTAL;
-    if (!immortal && p->hdr.rc == 1) {
-        *out = tide__take(&p->result);
-        p->hdr.rc = 0;
-        tide__promise_free(p);
+    if (__builtin_expect(p->hdr.flags & TIDE__OBJ_IMMORTAL, 0)) {
+        *out = tide_retain(tide__load(&p->result));
+    } else if (p->hdr.rc == 1) {
+        return apart ? take_last_apart(p, out) : take_last(p, out);
     } else {
         *out = tide_retain(tide__load(&p->result));
-        if (!immortal)
-            p->hdr.rc--; /* the awaited reference, not the last */
+        p->hdr.rc--; /* the awaited reference, not the last */
     }
-    return rejected ? tide_reason_code(*out) : 0;
+    return settled_status(p, out);
 }
 
 /* Everything `await v` does before the task suspends. Returns true when the
@@ -164,7 +183,7 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
         return false;
     }
     if (p->state != TIDE_PENDING && next_in_line(t)) {
-        *rc = take_settled(p, out);
+        *rc = take_settled(p, out, false);
         return false;
     }
     t->awaiting = v;
@@ -175,53 +194,50 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
     return true;
 }
 
-static int await_out_of_line(tide_val v, tide_val *out) {
-    tide__task *t = tide__task_self();
-    int rc;
-    if (!await_setup(t, v, out, &rc))
-        return rc;
+/* The suspension of an await that await_setup registered. */
+static int await_suspend(tide__task *t, tide_val *out) {
     tide__task_suspend(t);
     *out = tide__take(&t->value);
     return t->status;
 }
 
-static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out, tide__ctx_rec **save,
-                                                      tide__ctx_rec **load) {
+static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out) {
     tide__task *t = tide__task_self();
     int rc = 0;
-    *save = NULL;
     if (__builtin_expect(!out, 0)) { /* the result is not wanted */
         tide_val sink;
-        rc = await_out_of_line(v, &sink);
+        if (await_setup(t, v, &sink, &rc))
+            rc = await_suspend(t, &sink);
         tide_release(sink);
         return rc;
     }
-    if (!TIDE__SWITCH_INLINE)
-        return await_out_of_line(v, out);
-    if (await_setup(t, v, out, &rc))
-        *save = tide__coro_switch_prep(t->coro, suspend_target(t), load);
-    return rc;
+    if (!await_setup(t, v, out, &rc))
+        return rc;
+    /* Without the inline switch (the ucontext build) the await ends here. */
+    return TIDE__SWITCH_INLINE ? TIDE__AWAIT_SUSPEND : await_suspend(t, out);
 }
 
-/* tide_await's first half (the inline part is in task.h): the common case —
- * a task the loop resumed awaits a settled promise of its own loop — ends
- * here without a switch; a suspension sets *save for the inline switch. */
-static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out,
-                                                             tide__ctx_rec **save, tide__ctx_rec **load) {
+/* tide_await's first half: the common case — a task the loop resumed
+ * awaits a settled promise of its own loop — ends here without a switch;
+ * otherwise the await is set up and TIDE__AWAIT_SUSPEND returned. */
+static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out, bool apart) {
     tide__coro *c = tide__coro_cur;
     tide__task *t;
     if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && (t = c->user) && next_in_line(t), 1)) {
         tide__promise *p = tide__promise_of(v);
-        if (p->state != TIDE_PENDING && p->loop == tide__loop_cur && !tide__task_cancelled(t)) {
-            *save = NULL;
-            return take_settled(p, out);
-        }
+        if (p->state != TIDE_PENDING && p->loop == tide__loop_cur && !tide__task_cancelled(t))
+            return take_settled(p, out, apart);
     }
-    return await_begin_slow(v, out, save, load);
+    return await_begin_slow(v, out);
 }
 
-int tide__await_begin(tide_val v, tide_val *out, tide__ctx_rec **save, tide__ctx_rec **load) {
-    return await_begin(v, out, save, load);
+int tide__await_begin(tide_val v, tide_val *out) { return await_begin(v, out, true); }
+
+tide__ctx_pair tide__await_prep(void) {
+    tide__task *t = tide__task_self();
+    tide__ctx_pair sw;
+    sw.save = tide__coro_switch_prep(t->coro, suspend_target(t), &sw.load);
+    return sw;
 }
 
 int tide__await_finish(tide_val *out) {
@@ -231,17 +247,9 @@ int tide__await_finish(tide_val *out) {
     return t->status;
 }
 
-/* The suspension of tide__await_call, in a frame of its own. */
-static __attribute__((noinline)) int await_switch(tide__ctx_rec *save, tide__ctx_rec *load, tide_val *out) {
-    tide__switch(save, load);
-    return tide__await_finish(out);
-}
-
 int tide__await_call(tide_val v, tide_val *out) {
-    tide__ctx_rec *save;
-    tide__ctx_rec *load;
-    int rc = await_begin(v, out, &save, &load);
-    return __builtin_expect(save != NULL, 0) ? await_switch(save, load, out) : rc;
+    int rc = await_begin(v, out, false);
+    return __builtin_expect(rc == TIDE__AWAIT_SUSPEND, 0) ? await_suspend(tide__task_self(), out) : rc;
 }
 
 /* ---- Tasks ----------------------------------------------------------- */

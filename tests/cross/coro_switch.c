@@ -22,20 +22,58 @@ typedef struct ping {
     double facc;
 } ping;
 
-static void pinger(void *arg) {
-    ping *p = arg;
-    /* Many live values: the compiler keeps them in callee-saved registers
-     * (x19-x28, d8-d15 on AArch64), which the switch must preserve. */
-    long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
-    double x = 1.5, y = 2.5, z = 3.5, w = 4.5;
-    for (int i = 0; i < 1000; i++) {
-        a += b; b += c; c += d; d += e; e += f; f += g; g += h; h += 1;
-        x *= 1.0001; y += x; z -= y / 7; w += z * 0.5;
-        tide__coro_switch(p->self, main_ctx);
-    }
-    p->acc = a ^ b ^ c ^ d ^ e ^ f ^ g ^ h;
-    p->facc = x + y + z + w;
+/* The two switches: the plain one, and await's tide__switch_keep, which
+ * preserves the callee-saved registers itself. Each function below uses
+ * only one of them, so that the compiler keeps its values in registers
+ * where the switch allows it. */
+static inline __attribute__((always_inline)) void sw_plain(tide__coro *from, tide__coro *to) {
+    tide__coro_switch(from, to);
 }
+#if TIDE_CORO_UCONTEXT
+#define sw_keep sw_plain /* no inline switch to keep registers with */
+#else
+static inline __attribute__((always_inline)) void sw_keep(tide__coro *from, tide__coro *to) {
+    tide__coro_switch_begin(from, to);
+    tide__switch_keep(&from->ctx, &to->ctx);
+    tide__coro_switch_end(from);
+}
+#endif
+
+/* Many live values: the compiler keeps them in callee-saved registers
+ * (x19-x28, d8-d15 on AArch64), which the switch must preserve. */
+#define PINGER(name, SWITCH)                                                    \
+    static void name(void *arg) {                                               \
+        ping *p = arg;                                                          \
+        long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;            \
+        double x = 1.5, y = 2.5, z = 3.5, w = 4.5;                              \
+        for (int i = 0; i < 1000; i++) {                                        \
+            a += b; b += c; c += d; d += e; e += f; f += g; g += h; h += 1;     \
+            x *= 1.0001; y += x; z -= y / 7; w += z * 0.5;                      \
+            SWITCH(p->self, main_ctx);                                          \
+        }                                                                       \
+        p->acc = a ^ b ^ c ^ d ^ e ^ f ^ g ^ h;                                 \
+        p->facc = x + y + z + w;                                                \
+    }
+PINGER(pinger_plain, sw_plain)
+PINGER(pinger_keep, sw_keep)
+
+/* The main side of a ping-pong with its own live values; 1 if they survive. */
+#define DRIVER(name, SWITCH)                                                    \
+    static int name(ping *p) {                                                  \
+        long m1 = 11, m2 = 22, m3 = 33, m4 = 44, m5 = 55, m6 = 66;              \
+        for (int i = 0; i <= 1000; i++) {                                       \
+            p->self->resumer = main_ctx;                                        \
+            SWITCH(main_ctx, p->self);                                          \
+            m1 += m2; m2 += m3; m3 += m4; m4 += m5; m5 += m6; m6 += 1;          \
+        }                                                                       \
+        long e1 = 11, e2 = 22, e3 = 33, e4 = 44, e5 = 55, e6 = 66;              \
+        for (int i = 0; i <= 1000; i++) {                                       \
+            e1 += e2; e2 += e3; e3 += e4; e4 += e5; e5 += e6; e6 += 1;          \
+        }                                                                       \
+        return m1 == e1 && m2 == e2 && m3 == e3 && m4 == e4 && m5 == e5 && m6 == e6; \
+    }
+DRIVER(drive_plain, sw_plain)
+DRIVER(drive_keep, sw_keep)
 
 static long expect_acc(double *fx) {
     long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
@@ -68,19 +106,33 @@ static void parker(void *arg) {
 
 int main(void) {
     main_ctx = tide__coro_self();
-    ping p = {0};
-    p.self = tide__coro_new(pinger, &p, "pinger");
-    long m1 = 11, m2 = 22;
-    for (int i = 0; i <= 1000; i++) {
-        p.self->resumer = main_ctx;
-        tide__coro_switch(main_ctx, p.self);
-        m1 += m2; /* the main side's own live values survive too */
+    /* Each pairing of the two switches: a context suspended by one is
+     * resumed by either. */
+    static const struct {
+        void (*pinger)(void *);
+        int (*driver)(ping *);
+        const char *how;
+    } pairs[] = {
+        {pinger_plain, drive_plain, "plain both ways"},
+        {pinger_keep, drive_plain, "coroutine keeps, main plain"},
+        {pinger_plain, drive_keep, "main keeps, coroutine plain"},
+        {pinger_keep, drive_keep, "keeping both ways"},
+    };
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        ping p = {0};
+        p.self = tide__coro_new(pairs[k].pinger, &p, "pinger");
+        int main_ok = pairs[k].driver(&p);
+        double fx;
+        long want = expect_acc(&fx);
+        char what[120];
+        snprintf(what, sizeof what, "callee-saved integer registers survive 2,000 switches (%s)",
+                 pairs[k].how);
+        check(what, p.acc == want);
+        snprintf(what, sizeof what, "callee-saved float registers survive (%s)", pairs[k].how);
+        check(what, fabs(p.facc - fx) < 1e-9);
+        snprintf(what, sizeof what, "the main context's values survive (%s)", pairs[k].how);
+        check(what, main_ok);
     }
-    double fx;
-    long want = expect_acc(&fx);
-    check("callee-saved integer registers survive 2,000 switches", p.acc == want);
-    check("callee-saved float registers survive", fabs(p.facc - fx) < 1e-9);
-    check("the main context's values survive", m1 == 11 + 22 * 1001);
 
     tide__coro *c = tide__coro_new(printer, NULL, "printer");
     c->resumer = main_ctx;
