@@ -83,19 +83,23 @@ static inline tide__coro_pub *tide__coro_pub_of(struct tide__coro *c) {
         "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", \
         "xmm13", "xmm14", "xmm15", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)",       \
         "st(6)", "st(7)" TIDE__ZMM_CLOBBERS
+/* The switch itself, from *%rdi to *%rsi, resuming at the label "1:" that
+ * follows it. */
+#define TIDE__SWITCH_CORE \
+    "leaq 1f(%%rip), %%rax\n\t" \
+    "movq %%rsp, 0(%%rdi)\n\t" \
+    "movq %%rax, 8(%%rdi)\n\t" \
+    "movq %%rbp, 16(%%rdi)\n\t" \
+    "movq 0(%%rsi), %%rsp\n\t" \
+    "movq 16(%%rsi), %%rbp\n\t" \
+    "jmpq *8(%%rsi)\n"
 /* Stores %rsp, the resume label and %rbp (which may be the frame pointer,
  * so it cannot be declared clobbered) into *save, loads the other context's
  * %rsp and %rbp from *load and jumps to its resume label. The red zone below
  * %rsp is left alone: nothing is pushed. */
 static inline __attribute__((always_inline)) void tide__switch(tide__ctx_rec *save,
                                                               tide__ctx_rec *load) {
-    __asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
-                     "movq %%rsp, 0(%%rdi)\n\t"
-                     "movq %%rax, 8(%%rdi)\n\t"
-                     "movq %%rbp, 16(%%rdi)\n\t"
-                     "movq 0(%%rsi), %%rsp\n\t"
-                     "movq 16(%%rsi), %%rbp\n\t"
-                     "jmpq *8(%%rsi)\n"
+    __asm__ volatile(TIDE__SWITCH_CORE
                      "1:"
                      : "+D"(save), "+S"(load)
                      :
@@ -115,13 +119,7 @@ static inline __attribute__((always_inline)) void tide__switch_keep(tide__ctx_re
                      "pushq %%r13\n\t"
                      "pushq %%r14\n\t"
                      "pushq %%r15\n\t"
-                     "leaq 1f(%%rip), %%rax\n\t"
-                     "movq %%rsp, 0(%%rdi)\n\t"
-                     "movq %%rax, 8(%%rdi)\n\t"
-                     "movq %%rbp, 16(%%rdi)\n\t"
-                     "movq 0(%%rsi), %%rsp\n\t"
-                     "movq 16(%%rsi), %%rbp\n\t"
-                     "jmpq *8(%%rsi)\n"
+                     TIDE__SWITCH_CORE
                      "1:\n\t"
                      "popq %%r15\n\t"
                      "popq %%r14\n\t"
@@ -143,6 +141,17 @@ static inline __attribute__((always_inline)) void tide__switch_keep(tide__ctx_re
         "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16",     \
         "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",       \
         "v28", "v29", "v30", "v31"
+/* The switch itself, from *x0 to *x1, resuming at the label "1:" that
+ * follows it. */
+#define TIDE__SWITCH_CORE \
+    "adr x2, 1f\n\t" \
+    "mov x3, sp\n\t" \
+    "stp x3, x2, [x0]\n\t" \
+    "str x29, [x0, #16]\n\t" \
+    "ldp x3, x2, [x1]\n\t" \
+    "ldr x29, [x1, #16]\n\t" \
+    "mov sp, x3\n\t" \
+    "br x2\n"
 /* The same on AArch64: sp, the resume label and x29 (the frame pointer,
  * which cannot be declared clobbered) into *save, the other context's from
  * *load. AArch64 has no red zone. x18 is clobbered too: on Linux it is an
@@ -151,14 +160,7 @@ static inline __attribute__((always_inline)) void tide__switch(tide__ctx_rec *sa
                                                               tide__ctx_rec *load) {
     register tide__ctx_rec *x0 __asm__("x0") = save;
     register tide__ctx_rec *x1 __asm__("x1") = load;
-    __asm__ volatile("adr x2, 1f\n\t"
-                     "mov x3, sp\n\t"
-                     "stp x3, x2, [x0]\n\t"
-                     "str x29, [x0, #16]\n\t"
-                     "ldp x3, x2, [x1]\n\t"
-                     "ldr x29, [x1, #16]\n\t"
-                     "mov sp, x3\n\t"
-                     "br x2\n"
+    __asm__ volatile(TIDE__SWITCH_CORE
                      "1:"
                      : "+r"(x0), "+r"(x1)
                      :
@@ -179,14 +181,7 @@ static inline __attribute__((always_inline)) void tide__switch_keep(tide__ctx_re
                      "stp x23, x24, [sp, #32]\n\t"
                      "stp x25, x26, [sp, #48]\n\t"
                      "stp x27, x28, [sp, #64]\n\t"
-                     "adr x2, 1f\n\t"
-                     "mov x3, sp\n\t"
-                     "stp x3, x2, [x0]\n\t"
-                     "str x29, [x0, #16]\n\t"
-                     "ldp x3, x2, [x1]\n\t"
-                     "ldr x29, [x1, #16]\n\t"
-                     "mov sp, x3\n\t"
-                     "br x2\n"
+                     TIDE__SWITCH_CORE
                      "1:\n\t"
                      "ldp x19, x20, [sp, #0]\n\t"
                      "ldp x21, x22, [sp, #16]\n\t"
