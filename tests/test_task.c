@@ -378,6 +378,48 @@ static void setup_interleave(void) {
 /* Several async functions interleave their awaits round-robin. */
 NODE_TEST(interleave)
 
+static int first_ends(void *arg UNUSED, tide_val *out UNUSED) {
+    tide_await(tide_null(), NULL);
+    trace("first resumed, ends");
+    return 0;
+}
+
+static void *reused_stack; /* first_ends's coroutine, for the check below */
+static bool stack_reused;
+
+static int second_awaits(void *arg UNUSED, tide_val *out UNUSED) {
+    stack_reused = tide__coro_cur == reused_stack;
+    trace("second start");
+    await_show(tide_promise_resolved(tide_int(1)), "second after await");
+    return 0;
+}
+
+static void start_second(void *data UNUSED) {
+    tide_release(tide_async(second_awaits, NULL));
+    trace("after second()");
+}
+
+static int note_stack(void *arg UNUSED, tide_val *out UNUSED) {
+    reused_stack = tide__coro_cur;
+    return first_ends(arg, out);
+}
+
+static void setup_stack_reuse(void) {
+    stack_reused = false;
+    tide_release(tide_async(note_stack, NULL));
+    tide_immediate_start(NULL, start_second, NULL);
+    trace("main end");
+}
+
+/* A task that ended after the loop resumed it leaves its coroutine to the
+ * next one: that one, started from a callback, must not take the ended
+ * task's place as the loop's next job (its await still yields). */
+static void test_stack_reuse(void **state UNUSED) {
+    run_program(setup_stack_reuse);
+    expect_node("task_stack_reuse");
+    assert_true(stack_reused); /* else the case was not exercised */
+}
+
 static int mixed(void *arg, tide_val *out) {
     worker_arg w = *(worker_arg *)arg;
     for (int i = 0; i < w.n; i++) {
@@ -931,6 +973,7 @@ int main(void) {
         cmocka_unit_test(test_nested),
         cmocka_unit_test(test_interleave),
         cmocka_unit_test(test_interleave_settled),
+        cmocka_unit_test(test_stack_reuse),
         cmocka_unit_test(test_many_tasks),
         cmocka_unit_test(test_pool_trimmed_while_idle),
         cmocka_unit_test(test_await_outside_task),

@@ -323,11 +323,14 @@ tide__ctx_rec *tide__yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load) {
     if (!g || !g->async)
         return NULL;
     tide__req *r = g->qhead;
-    if (!g->task || tide__task_self() != g->task || !r || !r->direct || r->next ||
-        tide_is_promise(v) || (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then) ||
-        !tide__jobs_empty() || tide__stopped || g->hdr.rc <= 1)
+    tide__task *t = g->task;
+    /* The consumer's continuation is still the loop's next job (tide__sole):
+     * nothing was queued since its direct step began. */
+    if (!t || tide__task_self() != t || !r || !r->direct || r->next ||
+        tide__sole != t->coro->resumer || tide_is_promise(v) ||
+        (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then) || g->hdr.rc <= 1)
         return NULL;
-    tide__coro *self = g->task->coro;
+    tide__coro *self = t->coro;
     tide__ctx_rec *save = tide__coro_switch_prep(self, self->resumer, load);
     if (!save)
         return NULL;
@@ -376,9 +379,8 @@ static __attribute__((noinline)) tide__req *spare_new(tide_gen *g) {
 }
 
 tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load) {
-    tide__task *self = tide__task_self();
-    if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead || !self ||
-        !self->from_drain || !tide__jobs_empty() || tide__stopped ||
+    tide__coro *c = tide__coro_cur;
+    if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead || !c || c != tide__sole ||
         tide__ticks + 2 >= tide__tick_limit)
         return NULL;
     /* The request comes from the generator's spare, not the pool: it is
@@ -395,8 +397,8 @@ tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load) {
     t->status = 0;
     t->value = tide_undefined();
     t->from_drain = false;
-    t->coro->resumer = self->coro;
-    return tide__coro_switch_prep(self->coro, t->coro, load);
+    t->coro->resumer = c;
+    return tide__coro_switch_prep(c, t->coro, load);
 }
 
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done) {

@@ -22,11 +22,13 @@ TIDE__TLS tide__jobq tide__jobs;
 TIDE__TLS bool tide__draining;
 TIDE__TLS bool tide__stopped;
 TIDE__TLS size_t tide__ticks, tide__tick_limit = SIZE_MAX;
+TIDE__TLS struct tide__coro *tide__sole;
 
 /* The stop flag lives in the loop; a thread-local copy serves hot paths. */
 static void set_stopped(tide_loop *l, bool v) {
     l->stopped = v;
     tide__stopped = v;
+    tide__sole = NULL;
 }
 
 #define MAX_HOOKS 8
@@ -302,6 +304,7 @@ int tide_loop_free(tide_loop *l) {
         uv_loop_close(&l->own);
     tide__loop_cur = NULL;
     tide__stopped = false;
+    tide__sole = NULL;
     tide__tick_limit = SIZE_MAX;
     for (int i = 0; i < nhooks; i++)
         if (hooks[i].after_free)

@@ -45,10 +45,21 @@ static inline bool tide__budget_left(void) { return tide__ticks < tide__tick_lim
 
 static inline bool tide__jobs_empty(void) { return tide__jobs.head == NULL; }
 
+/* The coroutine whose continuation would be the microtask loop's very next
+ * job: a task the loop itself resumed while no other job was queued, with
+ * nothing queued since and the loop not stopped; NULL otherwise. The task
+ * layer sets it when it resumes a task from a job and clears it when that
+ * task suspends or ends; every push and every stop clear it. A fast path
+ * that finds it equal to the running coroutine may finish in place a step
+ * that would otherwise queue a job and suspend: nothing could run in
+ * between (the fairness budget is checked apart). */
+extern TIDE__TLS struct tide__coro *tide__sole;
+
 void tide__loop_wake(tide_loop *loop);
 
 static inline void tide__job_push(tide__job *j) {
     tide__jobq *q = &tide__jobs;
+    tide__sole = NULL;
     j->next = NULL;
     if (q->tail) {
         q->tail->next = j;

@@ -26,12 +26,22 @@ bool tide_in_task(void) { return tide__task_self() != NULL; }
 
 /* ---- Switching ------------------------------------------------------- */
 
-/* from_drain: whether the microtask loop itself is the resumer (a job). */
+/* Whether the microtask loop itself resumes t (from a job), about to
+ * switch to it: with nothing else queued, its continuation is the loop's
+ * next job (tide__sole). */
+static inline void set_from_drain(tide__task *t, bool from_drain) {
+    t->from_drain = from_drain;
+    if (from_drain)
+        tide__sole = tide__jobs_empty() && !tide__stopped ? t->coro : NULL;
+    else if (tide__sole == t->coro)
+        tide__sole = NULL; /* left over from its last turn */
+}
+
 static void resume_as(tide__task *t, int status, tide_val value, bool from_drain) {
     tide__coro *self = tide__coro_self();
     t->status = status;
     t->value = value;
-    t->from_drain = from_drain;
+    set_from_drain(t, from_drain);
     t->coro->resumer = self;
     tide__coro_switch(self, t->coro);
 }
@@ -52,7 +62,7 @@ static void await_take(tide__task *t) {
     t->value = tide_retain(r);
     tide__reaction_done(&t->await);
     tide_clear(&t->awaiting);
-    t->from_drain = true;
+    set_from_drain(t, true);
 }
 
 /* The await reaction fired: the awaited promise settled. */
@@ -71,6 +81,8 @@ static void await_fire(tide__job *j) {
 static tide__coro *suspend_target(tide__task *t) {
     tide__coro *to = t->coro->resumer;
     tide__job *j;
+    if (tide__sole == t->coro)
+        tide__sole = NULL;
     if (t->from_drain && !tide__stopped && tide__budget_left() && (j = tide__job_peek()) &&
         j->run == await_fire) {
         tide__ticks++; /* the job the loop would have run */
@@ -98,7 +110,7 @@ static void value_fire(tide__job *j) {
 /* Whether the task's continuation would be the very next job anyway (and
  * the budget allows one more tick, which the caller then counts). */
 static inline bool next_in_line(const tide__task *t) {
-    return t->from_drain && tide__jobs_empty() && !tide__stopped && tide__budget_left();
+    return tide__sole == t->coro && tide__budget_left();
 }
 
 /* The status an await of a settled promise gives, its outcome in *out. */
@@ -223,7 +235,8 @@ static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out)
 static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out, bool apart) {
     tide__coro *c = tide__coro_cur;
     tide__task *t;
-    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && (t = c->user) && next_in_line(t), 1)) {
+    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && c == tide__sole && tide__budget_left(), 1)) {
+        t = c->user;
         tide__promise *p = tide__promise_of(v);
         if (p->state != TIDE_PENDING && p->loop == tide__loop_cur && !tide__task_cancelled(t))
             return take_settled(p, out, apart);
@@ -283,6 +296,8 @@ static void task_entry(void *arg) {
     if (t.next)
         t.next->prev = t.prev;
     t.coro->user = NULL;
+    if (tide__sole == t.coro)
+        tide__sole = NULL; /* its coroutine may serve another task next */
 }
 
 int tide__task_start_signal(const char *name, void (*body)(tide__task *, void *), void *ctx,
