@@ -159,6 +159,96 @@ static void children_inherit_and_can_opt_out(void **state UNUSED) {
     assert_string_equal(trace_buf, "parent TIDE_EREJECTED stop\n");
 }
 
+/* ---- Tasks cancelled while their immediates are queued ------------------ */
+
+/* The immediate phase prepares the records ahead of the one it runs (it
+ * reads the promise each awaits, the task that awaits it and that task's
+ * stack): tasks cancelled, finished and replaced by new ones on the same
+ * stacks while their immediates wait must leave it nothing stale to read
+ * (ASan and valgrind run this too). */
+enum { HOPPERS = 64, HOPS = 40 };
+
+static struct {
+    tide_val ctrl[HOPPERS];
+    int hops[HOPPERS];
+    int status[HOPPERS];
+    int late_hops; /* by the tasks started after the cancellations */
+} hq;
+
+static int hopper(void *arg, tide_val *out) {
+    intptr_t i = (intptr_t)arg;
+    for (int k = 0; k < HOPS; k++) {
+        int rc = tide_await(tide_immediate(), out);
+        if (rc < 0)
+            return hq.status[i] = rc;
+        tide_release(*out);
+        hq.hops[i]++;
+    }
+    *out = tide_undefined();
+    return 0;
+}
+
+static int late_hopper(void *arg UNUSED, tide_val *out) {
+    for (int k = 0; k < HOPS; k++) {
+        if (tide_await(tide_immediate(), out) < 0)
+            return -1;
+        tide_release(*out);
+        hq.late_hops++;
+    }
+    *out = tide_undefined();
+    return 0;
+}
+
+static int hop_killer(void *arg UNUSED, tide_val *out) {
+    tide_val late[HOPPERS / 3 + 1];
+    int nlate = 0;
+    for (int k = 0; k < 5; k++)
+        tide_await(tide_immediate(), NULL);
+    /* In the immediate phase, with the hoppers' immediates queued after. */
+    for (int i = 0; i < HOPPERS; i += 3) {
+        tide_abort_controller_abort(hq.ctrl[i], tide_undefined());
+        late[nlate++] = tide_async(late_hopper, NULL);
+    }
+    for (int i = 0; i < nlate; i++)
+        tide_await(late[i], NULL);
+    *out = tide_undefined();
+    return 0;
+}
+
+static int hoppers_main(void *arg UNUSED, tide_val *out) {
+    tide_val ps[HOPPERS + 1];
+    for (int i = 0; i < HOPPERS; i++) {
+        hq.ctrl[i] = tide_abort_controller_new();
+        tide_val sig = tide_abort_controller_signal(hq.ctrl[i]);
+        ps[i] = tide_async_signal(hopper, (void *)(intptr_t)i, sig);
+        tide_release(sig);
+    }
+    ps[HOPPERS] = tide_async(hop_killer, NULL);
+    tide_await(tide_promise_all_settled(ps, HOPPERS + 1), NULL); /* takes ps' references */
+    for (int i = 0; i < HOPPERS; i++)
+        tide_release(hq.ctrl[i]);
+    *out = tide_undefined();
+    return 0;
+}
+
+static void tasks_cancelled_while_their_immediates_wait(void **state UNUSED) {
+    memset(&hq, 0, sizeof hq);
+    assert_int_equal(run_async(hoppers_main, NULL, NULL, 0), TIDE_FULFILLED);
+    for (int i = 0; i < HOPPERS; i++) {
+        if (i % 3 == 0) {
+            assert_int_equal(hq.status[i], TIDE_ECANCELED);
+            assert_true(hq.hops[i] < HOPS);
+        } else {
+            assert_int_equal(hq.status[i], 0);
+            assert_int_equal(hq.hops[i], HOPS);
+        }
+    }
+    assert_int_equal(hq.late_hops, (HOPPERS / 3 + 1) * HOPS);
+    tide_coro_stats st;
+    tide_coro_get_stats(&st);
+    assert_int_equal(st.live, 0);
+}
+
 /* ---- Signals ------------------------------------------------------------ */
 
 static int heard;
@@ -348,6 +438,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pipeline_cancelled_at_each_await),
         cmocka_unit_test(children_inherit_and_can_opt_out),
+        cmocka_unit_test(tasks_cancelled_while_their_immediates_wait),
         cmocka_unit_test(abort_twice_keeps_first_reason),
         cmocka_unit_test(timeout_and_any_signals),
         cmocka_unit_test(deadlines),

@@ -107,6 +107,20 @@ int tide__timer_start(tide_timer *out, bool immediate, uint64_t ms,
                       uint64_t repeat, tide_timer_cb cb, tide_timer_cb drop,
                       void *data);
 
+/* An immediate, as tide__timer_start(NULL, true, ...), whose warm(data,
+ * stage) the check phase calls ahead of cb, for stages 0 to
+ * TIDE__WARM_STAGES - 1 as the immediate comes closer, a few callbacks
+ * apart, the last stage a little before its own. Each stage may read what
+ * the one before prefetched and prefetches the next link of what cb will
+ * touch: with many immediates queued, each resuming a task of its own whose
+ * memory the caches lost since its last turn, the misses then overlap the
+ * callbacks before instead of stalling the task's own (the hops benchmark:
+ * docs/performance.md). warm must only read memory that stays valid while
+ * the immediate is queued and its cb set, and must change nothing. */
+typedef void (*tide__warm_fn)(void *data, unsigned stage);
+#define TIDE__WARM_STAGES 4
+int tide__immediate_start(tide_timer_cb cb, tide_timer_cb drop, tide__warm_fn warm, void *data);
+
 /* A timer that does not keep the loop alive (AbortSignal.timeout's). */
 void tide__timer_unref(tide_timer t);
 

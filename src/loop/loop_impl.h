@@ -7,18 +7,21 @@
 #include "loop/loop.h"
 
 typedef struct tide__timer tide__timer;
+/* What the immediate phase reads comes first, in one cache line; the libuv
+ * handle (unused by immediates) last. */
 struct tide__timer {
-    uv_timer_t h;      /* initialised once, restarted on reuse */
-    tide_loop *loop;
-    tide_timer_cb cb;  /* NULL once stopped */
-    tide_timer_cb drop; /* called instead of cb if the loop is freed first */
-    void *data;
-    uint64_t gen;      /* bumped each time the record is reused or stopped */
     tide__timer *next; /* free list, or the immediate queue */
-    tide__timer *all;  /* every record, for teardown */
+    tide_timer_cb cb;  /* NULL once stopped */
+    void *data;
+    tide__warm_fn warm; /* an immediate's, or NULL (tide__immediate_start) */
+    uint64_t gen;      /* bumped each time the record is reused or stopped */
+    tide_loop *loop;
+    tide_timer_cb drop; /* called instead of cb if the loop is freed first */
     bool immediate;
     bool queued;       /* an immediate waiting for the check phase */
     bool unref;        /* does not keep the loop alive */
+    tide__timer *all;  /* every record, for teardown */
+    uv_timer_t h;      /* initialised once, restarted on reuse */
 };
 
 struct tide_loop {

@@ -74,6 +74,29 @@ static void await_fire(tide__job *j) {
     tide__coro_switch(self, t->coro);
 }
 
+void tide__task_warm_awaiter(void *promise, unsigned stage) {
+    tide__promise *p = promise;
+    if (stage == 0) {
+        __builtin_prefetch(p);
+        __builtin_prefetch(&p->head);
+        return;
+    }
+    /* Each stage reads only what the one before fetched. */
+    tide__reaction *r = p->head;
+    if (!r)
+        return;
+    tide__task *t = (tide__task *)r; /* if r is an await's: checked below */
+    if (stage == 1) {
+        for (size_t i = 0; i < sizeof *t; i += 64)
+            __builtin_prefetch((const char *)t + i); /* harmless if r is not */
+    } else if (r->job.run == await_fire) {
+        if (stage == 2)
+            __builtin_prefetch(t->coro);
+        else
+            tide__coro_prefetch_stack(t->coro);
+    }
+}
+
 /* Where a suspending task goes. A task the microtask loop resumed would
  * hand control back to it, and the loop would pop the next job: if that job
  * resumes another task, go to that task directly — same order, one switch

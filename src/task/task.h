@@ -71,6 +71,11 @@ int tide__task_start_signal(const char *name, void (*body)(tide__task *t, void *
  * NULL. */
 int tide__await_call(tide_val v, tide_val *out);
 
+/* A tide__warm_fn (loop/loop.h) for an immediate whose promise (data) a
+ * task awaits: stage by stage the promise, the task its first reaction
+ * resumes, that task's coroutine record and the top of its stack. */
+void tide__task_warm_awaiter(void *promise, unsigned stage);
+
 /* Whether t's waits are cut short now: its signal aborted, not shielded. */
 static inline bool tide__task_cancelled(const tide__task *t) {
     return t->sig && !t->shielded && t->sig->aborted;

@@ -81,7 +81,7 @@ tide_val tide_immediate(void) {
     tide_val p = tide_promise_new();
     if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL)
         return p;
-    if (tide__timer_start(NULL, true, 0, 0, immediate_fire, immediate_drop, p.u.p) != 0) {
+    if (tide__immediate_start(immediate_fire, immediate_drop, tide__task_warm_awaiter, p.u.p) != 0) {
         tide_release(p);
         return tide__promise_oom();
     }
