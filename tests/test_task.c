@@ -505,37 +505,60 @@ static void test_many_tasks(void **state UNUSED) {
     assert_live_coroutines(0);
 }
 
+static long live_allocs; /* allocations tide made and has not freed yet */
+static long mallocs;     /* allocations tide made */
+static void *count_malloc(size_t n) { return mallocs++, live_allocs++, malloc(n); }
+static void *count_realloc(void *p, size_t n) { return mallocs += !p, live_allocs += !p, realloc(p, n); }
+static void count_free(void *p) { live_allocs -= p != NULL, free(p); }
+
 /* A burst of 3,000 tasks leaves their stacks pooled, far past pool_max
- * (1,024), for reuse; once the loop has been idle for a few trim intervals
- * (coro/coro.h: one to see them unused, one to give them back, one for a
- * trim the last frees made just before), its trim timer has returned them
- * to the kernel — with nothing else running. */
+ * (1,024), and their 6,000 promises too, past the promise list's floor
+ * (4,096; val/pool.h), for reuse: a second burst allocates next to nothing.
+ * Once the loop has been idle for a few trim intervals (coro/coro.h: one to
+ * see them unused, one to give them back, one for a trim the last frees
+ * made just before), its trim timer has returned them — with nothing else
+ * running. */
 #define BURST 3000
 static size_t pooled_after_burst, pooled_after_idle;
+static long live_after_burst, live_after_idle, mallocs_second_burst;
 
 static int hop_once(void *arg UNUSED, tide_val *out UNUSED) {
     return tide_await(tide_immediate(), NULL);
 }
 
-static int idle_watcher(void *arg UNUSED, tide_val *out UNUSED) {
+/* BURST tasks, each awaiting an immediate, awaited together. */
+static int burst(void) {
     tide_val *ps = calloc(BURST, sizeof *ps); /* (too big for a 64 KiB stack) */
     for (int i = 0; i < BURST; i++)
         ps[i] = tide_async(hop_once, NULL);
     int rc = tide_await(tide_promise_all(ps, BURST), NULL);
     free(ps);
+    return rc;
+}
+
+static int idle_watcher(void *arg UNUSED, tide_val *out UNUSED) {
+    int rc = burst();
     tide_coro_stats s;
     tide_coro_get_stats(&s);
     pooled_after_burst = s.pooled;
+    live_after_burst = live_allocs;
+    long m0 = mallocs;
+    if (rc == 0)
+        rc = burst();
+    mallocs_second_burst = mallocs - m0;
     if (rc == 0)
         rc = tide_await(tide_sleep(3 * TIDE__POOL_TRIM_MS + 500), NULL);
     tide_coro_get_stats(&s);
     pooled_after_idle = s.pooled;
+    live_after_idle = live_allocs;
     return rc;
 }
 
 static void test_pool_trimmed_while_idle(void **state UNUSED) {
     tide_coro_config cfg;
     tide_coro_get_config(&cfg);
+    tide_set_allocator(&(tide_allocator){count_malloc, count_realloc, count_free});
+    live_allocs = mallocs = 0;
     tide_loop *l;
     assert_int_equal(tide_loop_new(&l, NULL), 0);
     tide_val p = tide_async(idle_watcher, NULL);
@@ -543,8 +566,12 @@ static void test_pool_trimmed_while_idle(void **state UNUSED) {
     assert_int_equal(tide_promise_state(p), TIDE_FULFILLED);
     tide_release(p);
     assert_int_equal(tide_loop_free(l), 0);
+    tide_set_allocator(NULL);
+    assert_int_equal(live_allocs, 0);
     assert_true(pooled_after_burst >= BURST - 1);
     assert_true(pooled_after_idle <= cfg.pool_max + 256); /* a slab goes whole or not at all */
+    assert_true(mallocs_second_burst < BURST / 10);      /* promises, reactions reused */
+    assert_true(live_after_idle < live_after_burst - BURST / 2); /* the excess given back */
 }
 
 /* ---- Misuse -------------------------------------------------------------- */
@@ -556,11 +583,6 @@ static int checks_in_task(void *arg UNUSED, tide_val *out) {
     misuse.rc_null_out = tide_await(tide_str_new("dropped"), NULL); /* value released */
     return *out = tide_int(1), 0;
 }
-
-static long live_allocs; /* allocations tide made and has not freed yet */
-static void *count_malloc(size_t n) { return live_allocs++, malloc(n); }
-static void *count_realloc(void *p, size_t n) { return live_allocs += !p, realloc(p, n); }
-static void count_free(void *p) { live_allocs -= p != NULL, free(p); }
 
 /* await outside an async function returns TIDE_ENOTASK with an error; the
  * value given is released, and so is the value when out is NULL (counted

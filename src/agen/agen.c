@@ -11,6 +11,7 @@
 #include "gen/gen.h"
 #include "tide/agen.h"
 #include "val/alloc.h"
+#include "val/pool.h"
 #include "val/val_internal.h"
 
 enum { REQ_NEXT, REQ_RETURN, REQ_THROW };
@@ -52,42 +53,24 @@ static inline tide_gen *gen_of(tide_val v) { return (tide_gen *)v.u.o; }
 /* ---- The queue ------------------------------------------------------- */
 
 /* Requests are pooled per thread: steady iteration allocates none. */
-static TIDE__TLS struct {
-    tide__req *free;
-    size_t n;
-} pool;
+static TIDE__TLS tide__pool pool = TIDE__POOL(tide__req, 256);
 
 static tide__req *req_alloc(void) {
-    tide__req *r = pool.free;
-    if (r) {
-        pool.free = r->next;
-        pool.n--;
-        return r;
-    }
-    return tide__malloc(sizeof *r);
+    tide__req *r = tide__pool_get(&pool);
+    return r ? r : tide__malloc(sizeof *r);
 }
 
 static void req_free(tide__req *r) {
-    if (pool.n < 256) {
-        r->next = pool.free;
-        pool.free = r;
-        pool.n++;
-    } else {
+    if (!tide__pool_put(&pool, r))
         tide__free(r);
-    }
 }
 
-static void pool_drain(void) {
-    while (pool.free) {
-        tide__req *r = pool.free;
-        pool.free = r->next;
-        tide__free(r);
-    }
-    pool.n = 0;
-}
+static void pool_drain(void) { tide__pool_drain(&pool); }
+
+static void pool_trim(void) { tide__pool_trim(&pool); }
 
 __attribute__((constructor)) static void agen_hooks(void) {
-    static const tide__loop_hooks h = {NULL, NULL, pool_drain};
+    static const tide__loop_hooks h = {NULL, NULL, pool_drain, pool_trim};
     tide__loop_add_hooks(&h);
 }
 

@@ -298,9 +298,10 @@ void tide__xfer_trash(fetch_xfer *x, tide_val v) {
     fetch_multi *m = x->m;
     if (!tide_is_obj(v))
         return;
-    if (m && m->in_curl && tide__vq_push(&m->trash, v) == 0)
-        return;
-    tide_release(v); /* (out of memory in the push: released there) */
+    if (m && m->in_curl)
+        tide__vq_push(&m->trash, v); /* takes v (out of memory: releases it there) */
+    else
+        tide_release(v);
 }
 
 void tide__xfer_free(fetch_xfer *x) {

@@ -15,6 +15,7 @@
 #include "coro/coro.h"
 #include "loop/loop_impl.h"
 #include "val/alloc.h"
+#include "val/pool.h"
 #include "val/val_internal.h"
 
 TIDE__TLS tide_loop *tide__loop_cur;
@@ -142,11 +143,16 @@ void tide__loop_wake(tide_loop *l) {
     }
 }
 
-/* Stacks a burst of tasks left pooled go back to the kernel a second or
- * two after it ends, even if the loop then sleeps (coro/coro.h). */
+/* Stacks and objects a burst of tasks left pooled go back a second or two
+ * after it ends, even if the loop then sleeps (coro/coro.h, val/pool.h). */
 static void on_trim(uv_timer_t *t) {
     tide_loop *l = t->data;
-    l->trim_on = tide__coro_pool_trim();
+    tide__pools_over = false; /* the trims set it again where a list stays over */
+    tide__val_pools_trim();
+    for (int i = 0; i < nhooks; i++)
+        if (hooks[i].trim)
+            hooks[i].trim();
+    l->trim_on = tide__coro_pool_trim() | tide__pools_over;
     /* Re-armed here, not left to on_check: after this callback the loop may
      * block in its poll phase until other work comes, and check after it. */
     if (l->trim_on)
@@ -157,7 +163,7 @@ static void on_check(uv_check_t *h) {
     tide_loop *l = h->data;
     tide__immediates_run(l);
     tide__loop_idle_update(l);
-    if (!l->trim_on && !l->freeing && tide__coro_pool_excess()) {
+    if (!l->trim_on && !l->freeing && (tide__coro_pool_excess() || tide__pools_over)) {
         l->trim_on = true;
         uv_timer_start(&l->trim, on_trim, TIDE__POOL_TRIM_MS, 0);
     }
@@ -210,6 +216,7 @@ int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
     uv_unref((uv_handle_t *)&l->trim);
     tide__coro_main();
     tide__loop_cur = l;
+    tide__pools_keep = true;
     *out = l;
     return 0;
 }
@@ -303,6 +310,7 @@ int tide_loop_free(tide_loop *l) {
     if (l->uv == &l->own)
         uv_loop_close(&l->own);
     tide__loop_cur = NULL;
+    tide__pools_keep = tide__pools_over = false;
     tide__stopped = false;
     tide__sole = NULL;
     tide__tick_limit = SIZE_MAX;

@@ -92,6 +92,9 @@ typedef struct tide__loop_hooks {
      * queued work and the loop should run again. */
     bool (*before_free)(tide_loop *loop);
     void (*after_free)(void);
+    /* Called by the loop's trim timer: give back what the layer's free
+     * lists (val/pool.h) kept unused since the last call. */
+    void (*trim)(void);
 } tide__loop_hooks;
 
 void tide__loop_add_hooks(const tide__loop_hooks *h);

@@ -10,22 +10,19 @@
 
 #include "promise/promise.h"
 #include "val/alloc.h"
+#include "val/pool.h"
 #include "val/val_internal.h"
 
 /* Per-thread pools and the list of rejections still without a handler. */
 static TIDE__TLS struct {
-    tide__promise *free_promises;
-    tide__reaction *free_reactions;
+    tide__pool promises, reactions;
     tide__reaction *live;        /* pooled reactions in use: see break_cycles */
-    size_t npromises, nreactions;
     tide__promise *oom;          /* immortal, rejected with TIDE_ENOMEM */
     tide_val *unhandled;         /* promises, in rejection order */
     size_t nunhandled, capunhandled;
     tide_unhandled_fn on_unhandled;
     void *on_unhandled_data;
-} ps;
-
-#define POOL_MAX 4096
+} ps = {.promises = TIDE__POOL(tide__promise, 4096), .reactions = TIDE__POOL(tide__reaction, 4096)};
 
 static void promise_destroy(tide_obj *o);
 static const tide_class promise_class = {.name = "Promise", .destroy_ = promise_destroy};
@@ -47,13 +44,9 @@ static void reaction_discard(tide__job *j) {
 }
 
 tide__reaction *tide__reaction_new(void) {
-    tide__reaction *r = ps.free_reactions;
-    if (r) {
-        ps.free_reactions = (tide__reaction *)r->job.next;
-        ps.nreactions--;
-    } else if (!(r = tide__malloc(sizeof *r))) {
+    tide__reaction *r = tide__pool_get(&ps.reactions);
+    if (!r && !(r = tide__malloc(sizeof *r)))
         return NULL;
-    }
     memset(r, 0, sizeof *r);
     r->job.discard = reaction_discard;
     if ((r->lnext = ps.live))
@@ -69,13 +62,8 @@ void tide__reaction_free(tide__reaction *r) {
         ps.live = r->lnext;
     if (r->lnext)
         r->lnext->lprev = r->lprev;
-    if (ps.nreactions < POOL_MAX) {
-        r->job.next = (tide__job *)ps.free_reactions;
-        ps.free_reactions = r;
-        ps.nreactions++;
-    } else {
+    if (!tide__pool_put(&ps.reactions, r))
         tide__free(r);
-    }
 }
 
 void tide__reaction_done(tide__reaction *r) {
@@ -101,12 +89,9 @@ static inline tide__promise *promise_init(tide__promise *p) {
 
 /* A pooled promise, or NULL when the pool is empty. */
 static inline tide__promise *promise_pop(void) {
-    tide__promise *p = ps.free_promises;
-    if (__builtin_expect(p != NULL, 1)) {
-        ps.free_promises = (tide__promise *)p->head;
-        ps.npromises--;
+    tide__promise *p = tide__pool_get(&ps.promises);
+    if (__builtin_expect(p != NULL, 1))
         promise_init(p);
-    }
     return p;
 }
 
@@ -120,13 +105,8 @@ static inline tide__promise *promise_alloc(void) {
 
 /* Back to the pool, or freed: p holds nothing any more. */
 static inline void promise_recycle(tide__promise *p) {
-    if (ps.npromises < POOL_MAX && p->loop == tide__loop_cur) {
-        p->head = (tide__reaction *)ps.free_promises;
-        ps.free_promises = p;
-        ps.npromises++;
-    } else {
+    if (p->loop != tide__loop_cur || !tide__pool_put(&ps.promises, p))
         tide__free(p);
-    }
 }
 
 static void promise_destroy(tide_obj *o) {
@@ -604,17 +584,8 @@ static void free_pools(void) {
     tide__free(ps.unhandled);
     ps.unhandled = NULL;
     ps.nunhandled = ps.capunhandled = 0;
-    while (ps.free_promises) {
-        tide__promise *p = ps.free_promises;
-        ps.free_promises = (tide__promise *)p->head;
-        tide__free(p);
-    }
-    while (ps.free_reactions) {
-        tide__reaction *r = ps.free_reactions;
-        ps.free_reactions = (tide__reaction *)r->job.next;
-        tide__free(r);
-    }
-    ps.npromises = ps.nreactions = 0;
+    tide__pool_drain(&ps.promises);
+    tide__pool_drain(&ps.reactions);
     ps.oom = NULL;
     ps.on_unhandled = NULL;
 }
@@ -659,7 +630,12 @@ static bool before_free(tide_loop *loop) {
     return break_cycles();
 }
 
+static void trim_pools(void) {
+    tide__pool_trim(&ps.promises);
+    tide__pool_trim(&ps.reactions);
+}
+
 __attribute__((constructor)) static void promise_hooks(void) {
-    static const tide__loop_hooks h = {report_unhandled, before_free, free_pools};
+    static const tide__loop_hooks h = {report_unhandled, before_free, free_pools, trim_pools};
     tide__loop_add_hooks(&h);
 }

@@ -465,6 +465,6 @@ static bool cancel_parked(tide_loop *loop) {
 }
 
 __attribute__((constructor)) static void task_hooks(void) {
-    static const tide__loop_hooks h = {NULL, cancel_parked, NULL};
+    static const tide__loop_hooks h = {NULL, cancel_parked, NULL, NULL};
     tide__loop_add_hooks(&h);
 }

@@ -1,10 +1,11 @@
-/* val — allocation hooks and fault injection.
+/* val — allocation hooks, fault injection, and the free lists' trims.
  *
  * Fault injection counts allocations down from n and fails every one after
  * it, so a test can run a program with n = 0, 1, 2, ... and reach every
  * allocation site in turn. Thread-local: a test thread does not disturb
  * another. */
 #include "val/alloc.h"
+#include "val/pool.h"
 
 #include "common.h"
 
@@ -95,4 +96,25 @@ void *tide__uv_calloc(size_t n, size_t size) {
 
 void *tide__uv_realloc(void *p, size_t n) {
     return uv_fallible ? tide__realloc(p, n) : hooks.realloc(p, n ? n : 1);
+}
+
+/* ---- Free lists (val/pool.h) ---------------------------------------------- */
+
+TIDE__TLS bool tide__pools_keep;
+TIDE__TLS bool tide__pools_over;
+
+void tide__pool_trim(tide__pool *p) {
+    /* The fewest the list held since the last trim stayed unused all along. */
+    for (size_t k = p->low > p->floor ? p->low - p->floor : 0; k > 0; k--)
+        tide__free(tide__pool_get(p));
+    p->low = p->n;
+    if (p->n > p->floor)
+        tide__pools_over = true;
+}
+
+void tide__pool_drain(tide__pool *p) {
+    void *o;
+    while ((o = tide__pool_get(p)))
+        tide__free(o);
+    p->low = 0;
 }

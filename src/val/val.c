@@ -347,16 +347,11 @@ int tide_array_set(tide_val av, size_t i, tide_val v) {
 
 /* Iterator results are made and dropped once per step of every loop: a
  * per-thread free list keeps steady iteration off malloc. */
-TIDE__TLS tide__pair_pool tide__pairs;
+TIDE__TLS tide__pool tide__pairs = TIDE__POOL(tide__pair, 256);
 
-void tide__val_pools_drain(void) {
-    while (tide__pairs.free) {
-        tide__pair *r = tide__pairs.free;
-        tide__pairs.free = r->value.u.p;
-        tide__free(r);
-    }
-    tide__pairs.n = 0;
-}
+void tide__val_pools_drain(void) { tide__pool_drain(&tide__pairs); }
+
+void tide__val_pools_trim(void) { tide__pool_trim(&tide__pairs); }
 
 static inline tide_val pair_init(tide__pair *r, tide_type t, bool flag, tide_val value) {
     r->flag = flag;
@@ -375,11 +370,9 @@ static __attribute__((noinline)) tide_val pair_new_malloc(tide_type t, bool flag
 }
 
 static inline tide_val pair_new(tide_type t, bool flag, tide_val value) {
-    tide__pair *r = tide__pairs.free;
-    if (__builtin_expect(!r || tide__alloc_should_fail(), 0))
+    if (__builtin_expect(!tide__pairs.head || tide__alloc_should_fail(), 0))
         return pair_new_malloc(t, flag, value);
-    tide__pairs.free = r->value.u.p;
-    tide__pairs.n--;
+    tide__pair *r = tide__pool_get(&tide__pairs);
     r->hdr = (tide_obj){1, (uint16_t)t, 0, NULL};
     return pair_init(r, t, flag, value);
 }

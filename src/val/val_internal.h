@@ -4,10 +4,13 @@
 
 #include "common.h"
 #include "val/alloc.h"
+#include "val/pool.h"
 #include "tide/val.h"
 
 /* Frees this thread's pooled values (loop teardown). */
 void tide__val_pools_drain(void);
+/* Gives back what the val layer's free lists kept unused (val/pool.h). */
+void tide__val_pools_trim(void);
 
 /* tide__take and tide__load are in tide/val.h (the inline steps of the
  * public headers use them too). */
@@ -19,23 +22,14 @@ void tide__val_pools_drain(void);
 typedef struct tide__pair {
     tide_obj hdr;
     bool flag;
-    tide_val value; /* in the free list: the next free pair, in u.p */
+    tide_val value;
 } tide__pair;
 
-typedef struct tide__pair_pool {
-    tide__pair *free;
-    size_t n;
-} tide__pair_pool;
-extern TIDE__TLS tide__pair_pool tide__pairs;
+extern TIDE__TLS tide__pool tide__pairs;
 
 static inline void tide__pair_free(tide__pair *r) {
-    if (tide__pairs.n < 256) {
-        r->value.u.p = tide__pairs.free;
-        tide__pairs.free = r;
-        tide__pairs.n++;
-    } else {
+    if (!tide__pool_put(&tide__pairs, r))
         tide__free(r);
-    }
 }
 
 /* An iterator result's value and done flag, r taken: what take of a result
