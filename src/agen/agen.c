@@ -311,10 +311,11 @@ tide__ctx_rec *tide__yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load) {
      * nothing was queued since its direct step began. */
     if (!t || tide__task_self() != t || !r || !r->direct || r->next ||
         tide__sole != t->coro->resumer || tide_is_promise(v) ||
-        (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then) || g->hdr.rc <= 1)
+        (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then) || g->hdr.rc <= 1 ||
+        !tide__coro_intact(t->coro))
         return NULL;
     tide__coro *self = t->coro;
-    tide__ctx_rec *save = tide__coro_switch_prep(self, self->resumer, load);
+    tide__ctx_rec *save = tide__coro_switch_prep_intact(self, self->resumer, load);
     if (!save)
         return NULL;
     /* complete_step of the direct request, the spare, alone in the queue
@@ -352,36 +353,43 @@ int tide_gen_return(tide_gen *g, tide_val v, tide_val *out) {
     return rc < 0 ? rc : TIDE_RETURN;
 }
 
-/* A generator's first direct step gets its spare (out of line: the fast
- * path then saves no registers for the allocation). */
-static __attribute__((noinline)) tide__req *spare_new(tide_gen *g) {
-    tide__req *r = g->spare = req_alloc();
-    if (r)
-        spare_reset(r);
-    return r;
-}
-
-tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load) {
-    tide__coro *c = tide__coro_cur;
-    if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead || !c || c != tide__sole ||
-        tide__ticks + 2 >= tide__tick_limit)
-        return NULL;
-    /* The request comes from the generator's spare, not the pool: it is
-     * never freed by its completion and serves every direct step. */
-    tide__req *r = g->spare;
-    if (__builtin_expect(!r, 0) && !(r = spare_new(g)))
-        return NULL; /* the ordinary path reports it */
-    g->qhead = g->qtail = r;
+/* The direct step itself, from the consumer's coroutine c into the body's
+ * (the caller checked that it applies). The request comes from the
+ * generator's spare, not the pool: it is never freed by its completion and
+ * serves every direct step. The body's task gets no status or value: it
+ * resumes at its yield, which reads the request. */
+static inline __attribute__((always_inline)) tide__ctx_rec *
+next_direct(tide_gen *g, tide__coro *c, tide__ctx_rec **load) {
+    g->qhead = g->qtail = g->spare;
     tide__ticks += 2; /* the yield's await and the result's reaction */
     g->direct_done = false;
     g->hdr.rc++; /* the body's, while it executes */
     g->state = TIDE__GEN_EXEC;
     tide__task *t = g->task;
-    t->status = 0;
-    t->value = tide_undefined();
     t->from_drain = false;
     t->coro->resumer = c;
-    return tide__coro_switch_prep(c, t->coro, load);
+    return tide__coro_switch_prep_intact(c, t->coro, load);
+}
+
+/* A generator's first direct step makes its spare first (out of line: the
+ * common step then saves no registers for the allocation). */
+static __attribute__((noinline)) tide__ctx_rec *next_direct_first(tide_gen *g, tide__coro *c,
+                                                                   tide__ctx_rec **load) {
+    tide__req *r = g->spare = req_alloc();
+    if (!r)
+        return NULL; /* the ordinary path reports it */
+    spare_reset(r);
+    return next_direct(g, c, load);
+}
+
+tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load) {
+    tide__coro *c = tide__coro_cur;
+    if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead || !c || c != tide__sole ||
+        tide__ticks + 2 >= tide__tick_limit || !tide__coro_intact(c))
+        return NULL;
+    if (__builtin_expect(!g->spare, 0))
+        return next_direct_first(g, c, load);
+    return next_direct(g, c, load);
 }
 
 int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done) {

@@ -154,18 +154,31 @@ void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
  * canary of the stack being left — so an overflow of an unguarded stack is
  * caught at its next switch — makes `to` current and tells the sanitizer;
  * end, run once `from` is running again, tells the sanitizer it is back. */
+/* Whether the stack c runs on is intact: its canary, where it has one, is
+ * as it was written. */
+static inline bool tide__coro_intact(const tide__coro *c) {
+    return !c->canary || *c->canary == TIDE__CANARY;
+}
+
+/* begin without the canary check, for callers that made it themselves. */
 static inline __attribute__((always_inline)) void
-tide__coro_switch_begin(tide__coro *from, tide__coro *to) {
-    if (__builtin_expect(from->canary && *from->canary != TIDE__CANARY, 0))
-        tide__coro_overflow(from);
+tide__coro_switch_begin_intact(tide__coro *from, tide__coro *to) {
     tide__coro_cur = to;
 #if TIDE__ASAN
     __sanitizer_start_switch_fiber(
         (from->flags & TIDE__CORO_DEAD) ? NULL : &from->asan_fake,
         to->asan_bottom, to->asan_size);
 #else
+    (void)from;
     (void)to;
 #endif
+}
+
+static inline __attribute__((always_inline)) void
+tide__coro_switch_begin(tide__coro *from, tide__coro *to) {
+    if (__builtin_expect(!tide__coro_intact(from), 0))
+        tide__coro_overflow(from);
+    tide__coro_switch_begin_intact(from, to);
 }
 
 static inline __attribute__((always_inline)) void tide__coro_switch_end(tide__coro *from) {
@@ -187,18 +200,28 @@ tide__coro_switch(tide__coro *from, tide__coro *to) {
 
 /* For the inline fast paths: begins a switch and returns the pair the inline
  * jump takes (where to save this stack pointer, and the one to load), or
- * NULL where there is no inline jump (the ucontext build). */
-static inline tide__ctx_rec *tide__coro_switch_prep(tide__coro *from, tide__coro *to, tide__ctx_rec **load) {
+ * NULL where there is no inline jump (the ucontext build). The _intact
+ * variant is for callers that checked tide__coro_intact(from) themselves
+ * (before changing anything, so that their ordinary path, taken instead,
+ * reports the overflow). */
+static inline __attribute__((always_inline)) tide__ctx_rec *
+tide__coro_switch_prep_intact(tide__coro *from, tide__coro *to, tide__ctx_rec **load) {
 #if !TIDE__SWITCH_INLINE
     (void)from;
     (void)to;
     (void)load;
     return NULL;
 #else
-    tide__coro_switch_begin(from, to);
+    tide__coro_switch_begin_intact(from, to);
     *load = &to->ctx;
     return &from->ctx;
 #endif
+}
+
+static inline tide__ctx_rec *tide__coro_switch_prep(tide__coro *from, tide__coro *to, tide__ctx_rec **load) {
+    if (TIDE__SWITCH_INLINE && __builtin_expect(!tide__coro_intact(from), 0))
+        tide__coro_overflow(from);
+    return tide__coro_switch_prep_intact(from, to, load);
 }
 
 #endif
