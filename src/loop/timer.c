@@ -155,6 +155,12 @@ static void on_timer(uv_timer_t *h) {
 #define LAST 4
 #define AHEAD 16 /* a power of two, at least LAST + (TIDE__WARM_STAGES - 1) * GAP */
 
+/* The fields of a record the phase reads, which may straddle two lines. */
+static inline void prefetch_rec(const tide__timer *t) {
+    __builtin_prefetch(t);
+    __builtin_prefetch((const char *)&t->warm + sizeof t->warm - 1);
+}
+
 typedef struct lookahead {
     tide__timer *ring[AHEAD];
     tide__timer *far; /* the next record to enter the ring */
@@ -167,7 +173,7 @@ static void look_init(lookahead *la, tide__timer *t) {
         t = t ? t->next : NULL;
     }
     if ((la->far = t))
-        __builtin_prefetch(t);
+        prefetch_rec(t);
     la->k = 0;
 }
 
@@ -177,8 +183,8 @@ static void look_step(lookahead *la) {
     unsigned k = la->k++;
     tide__timer *f = la->far;
     la->ring[k % AHEAD] = f; /* in place of the record now being run */
-    if (f && (la->far = f->next)) /* f's line came a run ago */
-        __builtin_prefetch(la->far);
+    if (f && (la->far = f->next)) /* f's lines came a run ago */
+        prefetch_rec(la->far);
     for (unsigned s = 0; s < TIDE__WARM_STAGES; s++) {
         tide__timer *r = la->ring[(k + LAST + (TIDE__WARM_STAGES - 1 - s) * GAP) % AHEAD];
         if (r && r->warm && r->cb)
