@@ -52,7 +52,7 @@ TIDE_EXTERN tide_val tide_async_named(const char *name, tide_async_fn fn, void *
  * *out (v is released). out NULL: the value is released. */
 static inline int tide_await(tide_val v, tide_val *out);
 
-/* Private: tide_await's parts. begin ends the await when it can without a
+/* Private: tide_await's parts. start ends the await when it can without a
  * switch (a task the microtask loop resumed awaiting a settled promise: its
  * continuation would be the very next job anyway) and returns its status;
  * otherwise it registers the await and returns TIDE__AWAIT_SUSPEND, prep
@@ -64,12 +64,12 @@ static inline int tide_await(tide_val v, tide_val *out);
 typedef struct tide__ctx_pair {
     tide__ctx_rec *save, *load;
 } tide__ctx_pair;
-TIDE_EXTERN int tide__await_begin(tide_val v, tide_val *out);
+TIDE_EXTERN int tide__await_start(tide_val v, tide_val *out);
 TIDE_EXTERN tide__ctx_pair tide__await_prep(void);
 TIDE_EXTERN int tide__await_finish(tide_val *out);
 
 static inline int tide_await(tide_val v, tide_val *out) {
-    int rc = tide__await_begin(v, out);
+    int rc = tide__await_start(v, out);
     if (__builtin_expect(rc == TIDE__AWAIT_SUSPEND, 0)) {
         tide__ctx_pair sw = tide__await_prep();
         tide__switch_keep(sw.save, sw.load);

@@ -54,6 +54,7 @@ static inline tide_gen *gen_of(tide_val v) { return (tide_gen *)v.u.o; }
 
 /* Requests are pooled per thread: steady iteration allocates none. */
 static TIDE__TLS tide__pool pool = TIDE__POOL(tide__req, 256);
+_Static_assert(TIDE__POOL_FITS(tide__req), "a pooled object holds its link in its last word");
 
 static tide__req *req_alloc(void) {
     tide__req *r = tide__pool_get(&pool);

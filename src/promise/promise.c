@@ -23,6 +23,8 @@ static TIDE__TLS struct {
     tide_unhandled_fn on_unhandled;
     void *on_unhandled_data;
 } ps = {.promises = TIDE__POOL(tide__promise, 4096), .reactions = TIDE__POOL(tide__reaction, 4096)};
+_Static_assert(TIDE__POOL_FITS(tide__promise), "a pooled object holds its link in its last word");
+_Static_assert(TIDE__POOL_FITS(tide__reaction), "a pooled object holds its link in its last word");
 
 static void promise_destroy(tide_obj *o);
 static const tide_class promise_class = {.name = "Promise", .destroy_ = promise_destroy};

@@ -267,7 +267,7 @@ static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_va
     return await_begin_slow(v, out);
 }
 
-int tide__await_begin(tide_val v, tide_val *out) { return await_begin(v, out, true); }
+int tide__await_start(tide_val v, tide_val *out) { return await_begin(v, out, true); }
 
 tide__ctx_pair tide__await_prep(void) {
     tide__task *t = tide__task_self();

@@ -2,14 +2,16 @@
  *
  * What every step makes and drops — promises, reactions, iterator results,
  * generator requests — comes from free lists, so that steady work calls no
- * allocator. While a loop runs on the thread (tide__pools_keep), a list
- * keeps every object given back, however many were in flight at once: a
+ * allocator. While the thread has a loop (tide__pools_keep), a list keeps
+ * every object given back, however many were in flight at once: a
  * program with 100,000 tasks then reuses their promises instead of paying
  * malloc and free for each one (the hops benchmark). What stays unused from
  * one trim to the next goes back to the allocator, down to the list's
  * floor; the loop's trim timer calls the trims about once a second while a
- * list holds more than its floor, as it does for the stack pool
- * (coro/coro.h). Without a loop, a list keeps at most its floor.
+ * list holds more than its floor and the loop runs, as it does for the
+ * stack pool (coro/coro.h); a loop that is not running keeps what it had
+ * until it runs again or is freed. Without a loop, a list keeps at most its
+ * floor.
  *
  * A pooled object is linked through its last word. In the sanitizer build
  * the rest of it is poisoned while it waits, so that a use after it was
@@ -41,14 +43,16 @@ typedef struct tide__pool {
     size_t size;  /* of each object: a multiple of 8 */
 } tide__pool;
 
-/* An empty list of objects of type T that keeps at least floor of them. */
+/* An empty list of objects of type T that keeps at least floor of them.
+ * The link takes T's last word: TIDE__POOL_FITS(T) must hold. */
 #define TIDE__POOL(T, floor) {NULL, 0, 0, (floor), sizeof(T)}
+#define TIDE__POOL_FITS(T) (sizeof(T) >= sizeof(void *) && sizeof(T) % sizeof(void *) == 0)
 
 static inline void **tide__pool_link(const tide__pool *p, void *o) {
     return (void **)(void *)((char *)o + p->size - sizeof(void *));
 }
 
-/* Set by the loop layer while a loop runs on the thread. */
+/* Set by the loop layer while the thread has a loop. */
 extern TIDE__TLS bool tide__pools_keep;
 /* Set when a list grows past its floor; the loop layer then arms its trim
  * timer, and the trims set it again while a list stays past its floor. */

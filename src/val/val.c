@@ -348,6 +348,7 @@ int tide_array_set(tide_val av, size_t i, tide_val v) {
 /* Iterator results are made and dropped once per step of every loop: a
  * per-thread free list keeps steady iteration off malloc. */
 TIDE__TLS tide__pool tide__pairs = TIDE__POOL(tide__pair, 256);
+_Static_assert(TIDE__POOL_FITS(tide__pair), "a pooled object holds its link in its last word");
 
 void tide__val_pools_drain(void) { tide__pool_drain(&tide__pairs); }
 
