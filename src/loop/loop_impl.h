@@ -18,7 +18,6 @@ struct tide__timer {
     tide_loop *loop;
     tide_timer_cb drop; /* called instead of cb if the loop is freed first */
     bool immediate;
-    bool queued;       /* an immediate waiting for the check phase */
     bool unref;        /* does not keep the loop alive */
     tide__timer *all;  /* every record, for teardown */
     uv_timer_t h;      /* initialised once, restarted on reuse */

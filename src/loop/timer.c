@@ -27,7 +27,6 @@ static tide__timer *rec_get(tide_loop *l) {
         l->all_timers = t;
     }
     t->next = NULL;
-    t->queued = false;
     return t;
 }
 
@@ -46,16 +45,17 @@ static void rec_put(tide__timer *t) {
 static tide__timer *start(int *rc, bool immediate, uint64_t ms, uint64_t repeat,
                           tide_timer_cb cb, tide_timer_cb drop, void *data) {
     tide_loop *l = tide__loop_cur;
-    tide__timer *t = NULL;
-    *rc = !cb ? TIDE_EINVAL : !l ? TIDE_ENOLOOP : !(t = rec_get(l)) ? TIDE_ENOMEM : 0;
-    if (!t)
+    tide__timer *t;
+    if (!cb || !l || !(t = rec_get(l))) {
+        *rc = !cb ? TIDE_EINVAL : !l ? TIDE_ENOLOOP : TIDE_ENOMEM;
         return NULL;
+    }
+    *rc = 0;
     t->cb = cb;
     t->drop = drop;
     t->data = data;
     t->immediate = immediate;
     if (immediate) {
-        t->queued = true;
         if (l->imm_tail)
             l->imm_tail->next = t;
         else
