@@ -65,8 +65,4 @@ TIDE_EXTERN tide_val tide_async_iter_throw(tide_val it, tide_val e);
  * v, out);`. */
 TIDE_EXTERN int tide_gen_return(tide_gen *g, tide_val v, tide_val *out);
 
-/* Private: the first half of a direct `for await` step over async generator
- * g (tide/iter.h's inline loop; src/gen/gen.h says when it applies). */
-TIDE_EXTERN tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load);
-
 #endif

@@ -67,37 +67,44 @@ TIDE_EXTERN tide_val tide_generator_named(const char *name, tide_gen_fn fn, void
  * (Inline: see tide/switch.h for why.) */
 static inline int tide_yield(tide_gen *g, tide_val v, tide_val *in);
 
-/* Private, for the inline steps below: the first fields of a generator
- * (src/gen/gen.h's struct tide_gen, which begins with them, as gen.c
- * asserts) and its states. Nothing here is for direct use. */
+/* Private, for the inline steps below and tide/iter.h's: the first fields
+ * of a generator (src/gen/gen.h's struct tide_gen, which begins with them,
+ * as gen.c asserts) and its states. Nothing here is for direct use. */
 enum { TIDE__GEN_START, TIDE__GEN_YIELD, TIDE__GEN_EXEC, TIDE__GEN_RETURN, TIDE__GEN_DONE };
+/* fast: which inline steps the library allows (none where its switches need
+ * the sanitizer's bookkeeping or there is no inline switch). */
+enum { TIDE__GEN_SLOW, TIDE__GEN_FAST_SYNC, TIDE__GEN_FAST_ASYNC };
+/* direct: an async generator's direct `for await` step (tide/iter.h): the
+ * loop asked for the next value and waits in its switch (ASKED); the body
+ * answered into status, value and done (ANSWERED); or the body did
+ * something else first and the loop awaits a promise for it (AWAITED).
+ * ASKED and AWAITED are a next() request ahead of those in the queue. */
+enum { TIDE__DIRECT_NONE, TIDE__DIRECT_ASKED, TIDE__DIRECT_ANSWERED, TIDE__DIRECT_AWAITED };
 typedef struct __attribute__((may_alias)) tide__gen_pub {
     tide_obj hdr;
     uint8_t state;
     bool async;
     bool done;
-    bool fast; /* a sync generator, in a library whose steps may be inlined */
-    uint8_t private_[2];
+    uint8_t fast;
+    uint8_t direct;
+    uint8_t private_;
     int status;
     tide_val value;
-    struct tide__coro *coro; /* with fast: the body's (async: another use) */
+    struct tide__coro *coro; /* the body's, while the body exists */
+    void *queue;             /* async: the first queued request, or NULL */
 } tide__gen_pub;
 
-/* Private: the steps of an async generator's inline yield. prep either
- * takes its arguments and returns the pair for tide__switch, after which
- * the finish step runs, or returns NULL having touched nothing, for the slow
- * path. */
-TIDE_EXTERN tide__ctx_rec *tide__yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load);
-TIDE_EXTERN int tide__yield_finish(tide_gen *g, tide_val *in);
 TIDE_EXTERN int tide__yield_slow(tide_gen *g, tide_val v, tide_val *in);
+/* An async generator's body resumed at a yield by anything but a direct
+ * step: the request at the head of its queue, as tide_yield returns it. */
+TIDE_EXTERN int tide__yield_resumed(tide_gen *g, tide_val *in);
 
 /* A sync generator's yield from its own body, switching straight back to
  * whoever resumed it; false (nothing touched) when anything else applies,
  * including a canary found overwritten, which the slow path reports. */
-static inline __attribute__((always_inline)) bool tide__yield_sync(tide_gen *gen, tide_val v,
+static inline __attribute__((always_inline)) bool tide__yield_sync(tide__gen_pub *g, tide_val v,
                                                                    tide_val *in, int *rc) {
-    tide__gen_pub *g = (tide__gen_pub *)(void *)gen;
-    if (!g || !g->fast || !g->coro || g->coro != tide__coro_cur)
+    if (g->fast != TIDE__GEN_FAST_SYNC || !g->coro || g->coro != tide__coro_cur)
         return false;
     tide__coro_pub *self = tide__coro_pub_of(g->coro);
     if (__builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
@@ -114,16 +121,44 @@ static inline __attribute__((always_inline)) bool tide__yield_sync(tide_gen *gen
     return true;
 }
 
-static inline int tide_yield(tide_gen *g, tide_val v, tide_val *in) {
-    int rc;
-    if (__builtin_expect(tide__yield_sync(g, v, in, &rc), 1))
-        return rc;
-    tide__ctx_rec *load;
-    tide__ctx_rec *save = tide__yield_prep(g, v, &load);
-    if (__builtin_expect(save != NULL, 1)) {
-        tide__switch(save, load);
-        return tide__yield_finish(g, in);
+/* An async generator's yield answering the loop's direct step (ASKED, no
+ * other request queued) from its own body: v, not a thenable, goes to the
+ * loop, which is still the only thing that could run next (tide__sole is
+ * its coroutine); the await of the operand and the result's reaction would
+ * be ticks in which nothing else runs. false (nothing touched) otherwise. */
+static inline __attribute__((always_inline)) bool tide__yield_direct(tide__gen_pub *g, tide_val v,
+                                                                     tide_val *in, int *rc) {
+    if (g->fast != TIDE__GEN_FAST_ASYNC || g->direct != TIDE__DIRECT_ASKED || g->queue ||
+        !g->coro || g->coro != tide__coro_cur)
+        return false;
+    tide__coro_pub *self = tide__coro_pub_of(g->coro);
+    struct tide__coro *to = self->resumer;
+    if (to != tide__sole || tide__val_thenable(v) || g->hdr.rc <= 1 ||
+        __builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
+        return false;
+    tide__coro_cur = to;
+    g->status = 0;
+    g->value = v;
+    g->done = false;
+    g->direct = TIDE__DIRECT_ANSWERED;
+    g->state = TIDE__GEN_YIELD;
+    g->hdr.rc--; /* the body's reference, held while it executes */
+    tide__switch(&self->ctx, &tide__coro_pub_of(to)->ctx);
+    if (__builtin_expect(g->direct == TIDE__DIRECT_ASKED, 1)) {
+        *in = tide_undefined(); /* the direct step's next() has no argument */
+        *rc = 0;
+    } else {
+        *rc = tide__yield_resumed((tide_gen *)(void *)g, in);
     }
+    return true;
+}
+
+static inline int tide_yield(tide_gen *g, tide_val v, tide_val *in) {
+    tide__gen_pub *p = (tide__gen_pub *)(void *)g;
+    int rc;
+    if (__builtin_expect(p != NULL, 1) &&
+        (tide__yield_sync(p, v, in, &rc) || tide__yield_direct(p, v, in, &rc)))
+        return rc;
     return tide__yield_slow(g, v, in);
 }
 

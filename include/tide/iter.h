@@ -68,20 +68,49 @@ typedef struct tide__for_await {
     tide_val *outp;
     int state; /* 0 body, 1 ended, 2 thrown */
     tide_val (*next)(tide_val self, tide_val v); /* it's, read once, as GetIterator does */
+    tide__gen_pub *agen; /* it, an async generator whose steps may be inlined; else NULL */
 } tide__for_await;
 
 TIDE_EXTERN tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *outp);
 TIDE_EXTERN bool tide__for_await_finish(tide__for_await *f, tide_val *var);
 TIDE_EXTERN bool tide__for_await_next_slow(tide__for_await *f, tide_val *var);
 
+/* The loop's step over an async generator suspended at a yield, when
+ * nothing could tell it from the full protocol's: the loop's coroutine is
+ * the only thing that could run next (tide__sole), and the fairness budget
+ * has room for the two ticks the step stands for. The loop asks (direct
+ * ASKED) and switches straight into the body; a yield of a plain value
+ * answers the same way back (tide__yield_direct in tide/gen.h), creating no
+ * promise; anything else the body does leaves the rest to
+ * tide__for_await_finish. (f->agen is set only when the loop begins in its
+ * body, state 0, and no step is asked for once it has left it.) */
+static inline __attribute__((always_inline)) bool tide__for_await_direct(tide__for_await *f) {
+    tide__gen_pub *g = f->agen;
+    struct tide__coro *c = tide__coro_cur;
+    if (!g || g->state != TIDE__GEN_YIELD || !c || c != tide__sole ||
+        tide__ticks + 2 >= tide__tick_limit)
+        return false;
+    tide__coro_pub *self = tide__coro_pub_of(c);
+    if (__builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
+        return false;
+    tide__ticks += 2; /* the yield's await and the result's reaction */
+    g->direct = TIDE__DIRECT_ASKED;
+    g->state = TIDE__GEN_EXEC;
+    g->hdr.rc++; /* the body's, while it executes */
+    tide__coro_pub *body = tide__coro_pub_of(g->coro);
+    body->resumer = c;
+    tide__coro_cur = g->coro;
+    tide__switch(&self->ctx, &body->ctx);
+    return true;
+}
+
 static inline bool tide__for_await_next(tide__for_await *f, tide_val *var) {
-    tide__ctx_rec *load;
-    /* An async generator's direct step (src/agen/agen.c checks the rest). */
-    tide__ctx_rec *save = f->state == 0 && f->it.tag == TIDE_T_ASYNC_ITERATOR
-                              ? tide__agen_next_prep((tide_gen *)(void *)f->it.u.o, &load)
-                              : NULL;
-    if (save) {
-        tide__switch(save, load);
+    if (__builtin_expect(tide__for_await_direct(f), 1)) {
+        tide__gen_pub *g = f->agen;
+        if (__builtin_expect(g->direct == TIDE__DIRECT_ANSWERED && !g->done, 1)) {
+            *var = tide__take(&g->value);
+            return true;
+        }
         return tide__for_await_finish(f, var);
     }
     return tide__for_await_next_slow(f, var);

@@ -178,6 +178,12 @@ static inline tide_val tide__take(tide_val *p) {
     return v;
 }
 
+/* Whether v is a promise or a thenable: what resolving with it, or an async
+ * generator's yield of it, must wait for. */
+static inline bool tide__val_thenable(tide_val v) {
+    return v.tag == TIDE_T_PROMISE || (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then);
+}
+
 /* Reads *p field by field, for the same reason (a value just stored by
  * another path, such as a promise's result written when it settled). */
 static inline tide_val tide__load(const tide_val *p) {

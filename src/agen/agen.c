@@ -16,10 +16,13 @@
 
 enum { REQ_NEXT, REQ_RETURN, REQ_THROW };
 
+/* A queued request. A direct `for await` step's (tide/iter.h) is not one of
+ * these: while g->direct is ASKED or AWAITED, a next() with no argument
+ * stands ahead of the queue, completing into the generator's status, value
+ * and done (ASKED) or into g->dpromise (AWAITED). */
 struct tide__req {
     tide__req *next;
     int kind;
-    bool direct; /* tide__agen_next_direct's: completes into the generator */
     tide_val value;   /* moved into the body when delivered */
     tide_val promise; /* undefined for the closing request of a dropped generator */
 };
@@ -45,6 +48,8 @@ tide_val tide_async_gen_named(const char *name, tide_gen_fn fn, void *arg) {
     if (!g)
         return tide_error_new(TIDE_ENOMEM, NULL);
     g->async = true;
+    /* As a sync generator's (gen.c). */
+    g->fast = TIDE__SWITCH_INLINE && !TIDE__ASAN ? TIDE__GEN_FAST_ASYNC : TIDE__GEN_SLOW;
     return tide__gen_val(g);
 }
 
@@ -75,11 +80,14 @@ __attribute__((constructor)) static void agen_hooks(void) {
     tide__loop_add_hooks(&h);
 }
 
-/* The generator's spare request, between direct steps: a next() with no
- * argument and no promise, ready to be linked in as it is. */
-static inline void spare_reset(tide__req *r) {
-    *r = (tide__req){NULL, REQ_NEXT, true, tide_undefined(), tide_undefined()};
+/* Whether a direct step's request stands at the head (see tide__req). */
+static inline bool direct_head(const tide_gen *g) {
+    return g->direct == TIDE__DIRECT_ASKED || g->direct == TIDE__DIRECT_AWAITED;
 }
+
+static inline bool queue_empty(const tide_gen *g) { return !direct_head(g) && !g->qhead; }
+
+static inline int head_kind(const tide_gen *g) { return direct_head(g) ? REQ_NEXT : g->qhead->kind; }
 
 static tide__req *enqueue_req(tide_gen *g, int kind, tide_val value, tide_val promise) {
     tide__req *r = req_alloc();
@@ -87,7 +95,7 @@ static tide__req *enqueue_req(tide_gen *g, int kind, tide_val value, tide_val pr
         tide_release(value);
         return NULL;
     }
-    *r = (tide__req){NULL, kind, false, value, promise};
+    *r = (tide__req){NULL, kind, value, promise};
     if (g->qtail)
         g->qtail->next = r;
     else
@@ -100,54 +108,61 @@ static int enqueue(tide_gen *g, int kind, tide_val value, tide_val promise) {
     return enqueue_req(g, kind, value, promise) ? 0 : TIDE_ENOMEM;
 }
 
-/* AsyncGeneratorCompleteStep: settles the first request's promise. */
+/* Settles a request's promise p (borrowed; undefined: nobody waits) with
+ * the step's outcome (value taken). */
+static void settle(tide_val p, bool thrown, tide_val value, bool done) {
+    if (!tide_is_promise(p)) {
+        tide_release(value);
+    } else if (thrown) {
+        tide_promise_reject(p, value);
+    } else {
+        tide_val res = tide_iter_result(value, done);
+        if (tide_is_error(res))
+            tide_promise_reject(p, res);
+        else
+            tide_promise_resolve(p, res);
+    }
+}
+
+/* AsyncGeneratorCompleteStep: settles the first request. */
 static void complete_step(tide_gen *g, bool thrown, tide_val value, bool done) {
-    tide__req *r = g->qhead;
-    if (!(g->qhead = r->next))
-        g->qtail = NULL;
-    if (r->direct) {
+    if (g->direct == TIDE__DIRECT_ASKED) {
         g->status = thrown ? tide_reason_code(value) : 0;
         g->value = value;
         g->done = done;
-        g->direct_done = true;
-    } else if (tide_is_promise(r->promise)) {
-        if (thrown)
-            tide_promise_reject(r->promise, value);
-        else {
-            tide_val res = tide_iter_result(value, done);
-            if (tide_is_error(res))
-                tide_promise_reject(r->promise, res);
-            else
-                tide_promise_resolve(r->promise, res);
-        }
-    } else {
-        tide_release(value);
+        g->direct = TIDE__DIRECT_ANSWERED;
+        return;
     }
+    if (g->direct == TIDE__DIRECT_AWAITED) {
+        tide_val p = tide__promise_val(g->dpromise);
+        g->dpromise = NULL;
+        g->direct = TIDE__DIRECT_NONE;
+        settle(p, thrown, value, done);
+        tide_release(p);
+        return;
+    }
+    tide__req *r = g->qhead;
+    if (!(g->qhead = r->next))
+        g->qtail = NULL;
+    settle(r->promise, thrown, value, done);
     tide_release(r->value);
     tide_release(r->promise);
-    if (r == g->spare)
-        spare_reset(r);
-    else
-        req_free(r);
+    req_free(r);
 }
 
 static void await_return(tide_gen *g);
 
 /* AsyncGeneratorDrainQueue: the generator is completed. */
 static void drain_queue(tide_gen *g) {
-    while (g->qhead) {
-        tide__req *r = g->qhead;
-        if (r->kind == REQ_RETURN) {
+    while (!queue_empty(g)) {
+        int kind = head_kind(g);
+        if (kind == REQ_RETURN) {
             g->state = TIDE__GEN_RETURN;
             await_return(g);
             return;
         }
-        tide_val v = tide_undefined();
-        if (r->kind == REQ_THROW) {
-            v = r->value;
-            r->value = tide_undefined();
-        }
-        complete_step(g, r->kind == REQ_THROW, v, true);
+        tide_val v = kind == REQ_THROW ? tide__take(&g->qhead->value) : tide_undefined();
+        complete_step(g, kind == REQ_THROW, v, true);
     }
 }
 
@@ -182,7 +197,7 @@ static void await_return(tide_gen *g) {
 
 static void agen_body(tide__task *t, void *ctx) {
     tide_gen *g = ctx;
-    g->task = t;
+    g->coro = t->coro;
     tide_val out = tide_undefined();
     int rc = g->fn(g, g->arg, &out);
     if (rc < 0 && tide_is_undefined(out))
@@ -193,7 +208,7 @@ static void agen_body(tide__task *t, void *ctx) {
         rc = r < 0 ? r : 0;
         out = v;
     }
-    g->task = NULL;
+    g->coro = NULL; /* it serves other tasks next */
     g->state = TIDE__GEN_DONE;
     complete_step(g, rc < 0, out, true);
     drain_queue(g);
@@ -207,7 +222,7 @@ static void resume(tide_gen *g) {
     g->state = TIDE__GEN_EXEC;
     g->hdr.rc++; /* the body's reference while it executes */
     if (!start) {
-        tide__task_resume(g->task, 0, tide_undefined());
+        tide__task_resume(tide__agen_task(g), 0, tide_undefined());
         return;
     }
     tide__req *r = g->qhead;
@@ -222,6 +237,10 @@ static void resume(tide_gen *g) {
 
 /* AsyncGeneratorUnwrapYieldResumption, for the request at the head. */
 static int unwrap(tide_gen *g, tide_val *in) {
+    if (direct_head(g)) {
+        *in = tide_undefined();
+        return 0;
+    }
     tide__req *r = g->qhead;
     tide_val v = r->value;
     r->value = tide_undefined();
@@ -246,7 +265,7 @@ static void enqueue_close(tide_gen *g) {
 }
 
 static bool in_body(tide_gen *g, tide_val v, tide_val *in) {
-    if (g && g->async && g->task && tide__task_self() == g->task)
+    if (g && g->async && g->coro && g->coro == tide__coro_cur)
         return true;
     tide_release(v);
     *in = tide_error_new(TIDE_EINVAL, "tide_yield called outside its generator's body");
@@ -258,8 +277,8 @@ int tide__agen_yield(tide_gen *g, tide_val v, tide_val *in) {
         return TIDE_EINVAL;
     /* Handing a plain value to a direct request: the await would cost a
      * tick in which nothing else can run (no job is queued), so skip it. */
-    if (g->qhead && g->qhead->direct && !tide_is_promise(v) && tide__jobs_empty() &&
-        !tide__stopped && !(v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then))
+    if (g->direct == TIDE__DIRECT_ASKED && !g->qhead && !tide__val_thenable(v) &&
+        tide__jobs_empty() && !tide__stopped)
         return tide__agen_yield_raw(g, v, in);
     tide_val awaited;
     int rc = tide_await(v, &awaited); /* yield awaits its operand */
@@ -275,9 +294,9 @@ int tide__agen_yield(tide_gen *g, tide_val v, tide_val *in) {
 int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in) {
     if (!in_body(g, v, in))
         return TIDE_EINVAL;
-    tide__task *t = g->task;
+    tide__task *t = tide__agen_task(g);
     complete_step(g, false, v, false);
-    if (!g->qhead) {
+    if (queue_empty(g)) {
         g->state = TIDE__GEN_YIELD;
         if (--g->hdr.rc > 0) {
             tide__task_suspend(t);
@@ -291,7 +310,7 @@ int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in) {
                     g->name);
             tide__task_suspend(t); /* never resumed */
         }
-        if (!g->qhead) {
+        if (queue_empty(g)) {
             *in = tide_error_new(TIDE_ENOMEM, NULL);
             return TIDE_ENOMEM;
         }
@@ -299,46 +318,8 @@ int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in) {
     return unwrap(g, in);
 }
 
-/* tide_yield's inline step (tide/gen.h) for an async generator: a plain
- * value handed to a direct request (tide__agen_next_prep), the body
- * suspending back to the loop that asked for it. NULL when anything else
- * applies, a sync generator included (its step is all in tide/gen.h). */
-tide__ctx_rec *tide__yield_prep(tide_gen *g, tide_val v, tide__ctx_rec **load) {
-    if (!g || !g->async)
-        return NULL;
-    tide__req *r = g->qhead;
-    tide__task *t = g->task;
-    /* The consumer's continuation is still the loop's next job (tide__sole):
-     * nothing was queued since its direct step began. */
-    if (!t || tide__task_self() != t || !r || !r->direct || r->next ||
-        tide__sole != t->coro->resumer || tide_is_promise(v) ||
-        (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then) || g->hdr.rc <= 1 ||
-        !tide__coro_intact(t->coro))
-        return NULL;
-    tide__coro *self = t->coro;
-    tide__ctx_rec *save = tide__coro_switch_prep_intact(self, self->resumer, load);
-    if (!save)
-        return NULL;
-    /* complete_step of the direct request, the spare, alone in the queue
-     * with nothing to release and nothing to reset. */
-    g->qhead = g->qtail = NULL;
-    g->status = 0;
-    g->value = v;
-    g->done = false;
-    g->direct_done = true;
-    g->state = TIDE__GEN_YIELD;
-    g->hdr.rc--; /* the body's reference, while suspended */
-    return save;
-}
-
-int tide__yield_finish(tide_gen *g, tide_val *in) {
-    tide__coro_switch_end(tide__coro_cur);
-    tide__req *r = g->qhead;
-    if (__builtin_expect(r && r->kind == REQ_NEXT, 1)) {
-        *in = tide__take(&r->value);
-        return 0;
-    }
-    if (!r) {
+int tide__yield_resumed(tide_gen *g, tide_val *in) {
+    if (queue_empty(g)) { /* its closing request could not be had */
         *in = tide_error_new(TIDE_ENOMEM, NULL);
         return TIDE_ENOMEM;
     }
@@ -354,72 +335,33 @@ int tide_gen_return(tide_gen *g, tide_val v, tide_val *out) {
     return rc < 0 ? rc : TIDE_RETURN;
 }
 
-/* The direct step itself, from the consumer's coroutine c into the body's
- * (the caller checked that it applies). The request comes from the
- * generator's spare, not the pool: it is never freed by its completion and
- * serves every direct step. The body's task gets no status or value: it
- * resumes at its yield, which reads the request. */
-static inline __attribute__((always_inline)) tide__ctx_rec *
-next_direct(tide_gen *g, tide__coro *c, tide__ctx_rec **load) {
-    g->qhead = g->qtail = g->spare;
-    tide__ticks += 2; /* the yield's await and the result's reaction */
-    g->direct_done = false;
-    g->hdr.rc++; /* the body's, while it executes */
-    g->state = TIDE__GEN_EXEC;
-    tide__task *t = g->task;
-    t->from_drain = false;
-    t->coro->resumer = c;
-    return tide__coro_switch_prep_intact(c, t->coro, load);
-}
-
-/* A generator's first direct step makes its spare first (out of line: the
- * common step then saves no registers for the allocation). */
-static __attribute__((noinline)) tide__ctx_rec *next_direct_first(tide_gen *g, tide__coro *c,
-                                                                   tide__ctx_rec **load) {
-    tide__req *r = g->spare = req_alloc();
-    if (!r)
-        return NULL; /* the ordinary path reports it */
-    spare_reset(r);
-    return next_direct(g, c, load);
-}
-
-tide__ctx_rec *tide__agen_next_prep(tide_gen *g, tide__ctx_rec **load) {
-    tide__coro *c = tide__coro_cur;
-    if (!TIDE__SWITCH_INLINE || g->state != TIDE__GEN_YIELD || g->qhead || !c || c != tide__sole ||
-        tide__ticks + 2 >= tide__tick_limit || !tide__coro_intact(c))
+tide_gen *tide__agen_inlinable(tide_val it) {
+    if (it.tag != TIDE_T_ASYNC_ITERATOR || it.u.o->cls != &agen_class)
         return NULL;
-    if (__builtin_expect(!g->spare, 0))
-        return next_direct_first(g, c, load);
-    return next_direct(g, c, load);
+    tide_gen *g = gen_of(it);
+    return g->fast == TIDE__GEN_FAST_ASYNC ? g : NULL;
 }
 
-int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done) {
-    if (tide__agen_next_yielded(g, out)) {
-        *done = false;
-        return 1;
-    }
-    if (g->direct_done && !tide__jobs_empty()) {
+int tide__agen_direct_rest(tide_gen *g, tide_val *out) {
+    if (g->direct == TIDE__DIRECT_ANSWERED) {
+        tide_val v = tide__take(&g->value);
+        g->direct = TIDE__DIRECT_NONE;
+        if (g->done && tide__jobs_empty()) {
+            *out = v;
+            return g->status < 0 ? g->status : 1;
+        }
         /* The body ran to its end inside next() and queued jobs on the way:
          * in JavaScript the loop's await is queued only when next() returns,
          * behind those jobs. Hand back a settled promise to await instead. */
-        tide_val v = tide__take(&g->value);
         *out = g->status < 0 ? tide_promise_rejected(v)
-                             : tide_promise_resolved(tide_iter_result(v, true));
+                             : tide_promise_resolved(tide_iter_result(v, g->done));
         return 0;
     }
-    if (g->direct_done) {
-        *out = tide__take(&g->value);
-        *done = true;
-        return g->status < 0 ? g->status : 1;
-    }
-    /* The body did something else first (awaited, yielded a promise): the
-     * request, still queued (at the head), becomes an ordinary one. */
-    tide__req *r = g->qhead;
-    while (!r->direct)
-        r = r->next;
+    /* ASKED: the body did something else first (awaited, yielded a
+     * promise): the request is left with a promise, as an ordinary one. */
     tide_val p = tide_promise_new();
-    r->direct = false;
-    r->promise = tide_retain(p);
+    g->dpromise = tide__promise_of(tide_retain(p));
+    g->direct = TIDE__DIRECT_AWAITED;
     *out = p;
     return 0;
 }
@@ -475,10 +417,8 @@ static void agen_destroy(tide_obj *o) {
             return;
         }
     }
-    while (g->qhead)
+    while (!queue_empty(g))
         complete_step(g, true, tide_error_new(TIDE_ECANCELED, "generator destroyed"), true);
-    if (g->spare)
-        req_free(g->spare);
     tide__gen_free(g);
 }
 

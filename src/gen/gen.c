@@ -26,7 +26,9 @@ _Static_assert(offsetof(tide_gen, done) == offsetof(tide__gen_pub, done), "gen l
 _Static_assert(offsetof(tide_gen, fast) == offsetof(tide__gen_pub, fast), "gen layout");
 _Static_assert(offsetof(tide_gen, status) == offsetof(tide__gen_pub, status), "gen layout");
 _Static_assert(offsetof(tide_gen, value) == offsetof(tide__gen_pub, value), "gen layout");
+_Static_assert(offsetof(tide_gen, direct) == offsetof(tide__gen_pub, direct), "gen layout");
 _Static_assert(offsetof(tide_gen, coro) == offsetof(tide__gen_pub, coro), "gen layout");
+_Static_assert(offsetof(tide_gen, qhead) == offsetof(tide__gen_pub, queue), "gen layout");
 
 tide_gen *tide__gen_alloc(const tide_class *cls, tide_type type, const char *name,
                           tide_gen_fn fn, void *arg) {
@@ -55,7 +57,7 @@ tide_val tide_generator_named(const char *name, tide_gen_fn fn, void *arg) {
         return tide_error_new(TIDE_ENOMEM, NULL);
     /* The public header's inline steps switch without the sanitizer's
      * bookkeeping, and need a stack pointer to swap. */
-    g->fast = TIDE__SWITCH_INLINE && !TIDE__ASAN;
+    g->fast = TIDE__SWITCH_INLINE && !TIDE__ASAN ? TIDE__GEN_FAST_SYNC : TIDE__GEN_SLOW;
     return tide__gen_val(g);
 }
 
@@ -141,7 +143,7 @@ tide_gen *tide__gen_inlinable(tide_val it) {
     if (it.tag != TIDE_T_ITERATOR || it.u.o->cls != &gen_class)
         return NULL;
     tide_gen *g = (tide_gen *)it.u.o;
-    return g->fast ? g : NULL;
+    return g->fast == TIDE__GEN_FAST_SYNC ? g : NULL;
 }
 
 /* tide_for_of's inline step (tide/gen.h) found the body finished instead

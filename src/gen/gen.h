@@ -17,21 +17,19 @@ struct tide_gen {
     tide_obj hdr;
     uint8_t state;
     bool async;
-    bool done;        /* with status and value: what a step handed over */
-    bool fast;        /* sync, and the public header may inline its steps */
-    uint8_t closing;  /* close-on-release rounds so far */
-    bool direct_done; /* async: a direct request completed into status/value/done */
+    bool done;       /* with status and value: what a step handed over */
+    uint8_t fast;    /* TIDE__GEN_FAST_SYNC / _ASYNC: the public header may inline steps */
+    uint8_t direct;  /* async: TIDE__DIRECT_..., the direct `for await` step */
+    uint8_t closing; /* close-on-release rounds so far */
     int status;
     tide_val value;
-    union {                /* one or the other, by async */
-        tide__coro *coro;  /* sync: the body's coroutine */
-        tide__task *task;  /* async: the body's task while the body exists */
-    };
+    tide__coro *coro;         /* the body's, while the body exists */
+    tide__req *qhead;         /* async: queued requests (after a direct one) */
+    tide__req *qtail;
     const char *name;
     tide_gen_fn fn;
     void *arg;
-    tide__req *qhead, *qtail;
-    tide__req *spare;  /* async: the request direct next() steps reuse */
+    tide__promise *dpromise;  /* async: the direct request's, once AWAITED */
 };
 
 /* Frees a generator whose body is not suspended (start or done). */
@@ -48,33 +46,25 @@ static inline tide_val tide__gen_val(tide_gen *g) {
     return v;
 }
 
-/* next() for a consumer that awaits the result at once, when nothing could
- * observe the difference: the consumer is a task the microtask loop resumed,
- * no job is queued, the tick budget has room. In two halves around an
- * inline switch into the body, which runs until it yields; the value is
- * taken without a promise or a tick. The caller holds a reference to g
- * across both halves. prep returns NULL when this does not apply. Once the
- * body is back, the caller ends the switch (tide__coro_switch_end) and then
- * calls finish, which returns 1 with the value in *out and *done set; a
- * negative code with the reason (the body threw); or 0 with *out a promise
- * of the result, to await as usual, when the body did anything but yield a
- * plain value. */
-/* tide__agen_next_prep is declared in tide/agen.h (its caller is inline). */
-int tide__agen_next_finish(tide_gen *g, tide_val *out, bool *done);
-
-/* finish's common case, inline for its caller: the body yielded a value
- * (status 0), which moves into *out. */
-static inline bool tide__agen_next_yielded(tide_gen *g, tide_val *out) {
-    if (__builtin_expect(g->direct_done && !g->done, 1)) {
-        *out = tide__take(&g->value);
-        return true;
-    }
-    return false;
+/* An async generator's body task (while the body exists), from its
+ * coroutine. */
+static inline tide__task *tide__agen_task(const tide_gen *g) {
+    return g->coro ? (tide__task *)g->coro->user : NULL;
 }
+
+/* The rest of a direct `for await` step (tide/iter.h) when the body did
+ * not answer with a value: 1 with the body's return value in *out (done),
+ * a negative code with the reason (it threw), or 0 with *out a promise of
+ * the result, to await as usual. */
+int tide__agen_direct_rest(tide_gen *g, tide_val *out);
 
 /* it, if it is a sync generator whose steps tide/gen.h may inline; else
  * NULL. */
 tide_gen *tide__gen_inlinable(tide_val it);
+
+/* it, if it is an async generator whose steps tide/iter.h may inline; else
+ * NULL. */
+tide_gen *tide__agen_inlinable(tide_val it);
 
 /* tide__for_of.state */
 enum { TIDE__FOR_OF_BODY, TIDE__FOR_OF_ENDED, TIDE__FOR_OF_THROWN };
@@ -82,9 +72,6 @@ enum { TIDE__FOR_OF_BODY, TIDE__FOR_OF_ENDED, TIDE__FOR_OF_THROWN };
 /* The end of a tide_for_of step (iter.c): hands v over as the loop's
  * variable (true), or ends the loop on done or on an error from next(). */
 bool tide__for_of_step(tide__for_of *f, int rc, tide_val v, bool done, tide_val *var);
-
-/* tide_yield's inline step for async generators is tide__yield_prep and
- * tide__yield_finish (tide/gen.h), in agen.c. */
 
 /* Async generators' tide_yield (agen.c), and the same without awaiting the
  * operand first (AsyncGeneratorYield, for yield*). */

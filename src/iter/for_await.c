@@ -14,7 +14,7 @@ static void set_error(tide__for_await *f, int rc, tide_val reason) {
 }
 
 tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *outp) {
-    tide__for_await f = {tide_undefined(), rcp, outp, ENDED, NULL};
+    tide__for_await f = {tide_undefined(), rcp, outp, ENDED, NULL, NULL};
     *rcp = 0;
     *outp = tide_undefined();
     if (!tide_in_task()) {
@@ -30,6 +30,7 @@ tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *out
         return f;
     }
     f.next = f.it.u.o->cls->async_iter->next; /* tide_async_iter_get checked the class */
+    f.agen = (tide__gen_pub *)(void *)tide__agen_inlinable(f.it);
     f.state = IN_BODY;
     return f;
 }
@@ -79,24 +80,13 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
     return take_result(f, rc, r, var);
 }
 
-/* The loop's step over an async generator consumed by a loop the microtask
- * loop resumed, with no job queued, is tide__agen_next_prep (inline in
- * tide/iter.h): nothing can tell a direct handoff from the two ticks of the
- * full protocol, so the value is taken straight from the body; the loop
- * holds the generator throughout. This is its second half. */
+/* A direct step (tide/iter.h) whose body did not answer with a value: it
+ * ended, threw, or did something else first, and the step goes on as the
+ * full protocol's. */
 bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
-    tide_gen *g = (tide_gen *)f->it.u.o;
-    tide__coro_switch_end(tide__coro_cur);
-    /* Into *var itself: a value copied through a local would be read back
-     * whole from two fresh stores, which the store buffer cannot forward. */
-    if (tide__agen_next_yielded(g, var))
-        return true;
-    bool done;
-    int k = tide__agen_next_finish(g, var, &done);
-    if (k > 0 && !done)
-        return true;
-    tide_val r = tide__take(var);
-    if (k == 0) /* the body did more than yield: await the promise */
+    tide_val r;
+    int k = tide__agen_direct_rest((tide_gen *)f->it.u.o, &r);
+    if (k == 0)
         return take_result(f, tide__await_call(r, &r), r, var);
     if (k < 0)
         return take_result(f, k, r, var);

@@ -93,7 +93,7 @@ static int delegate(tide_gen *g, tide_val it, const tide_async_iter_methods *m, 
 }
 
 int tide_yield_star(tide_gen *g, tide_val iterable, tide_val *out) {
-    if (!g || !g->async || !g->task || tide__task_self() != g->task) {
+    if (!g || !g->async || !g->coro || g->coro != tide__coro_cur) {
         tide_release(iterable);
         *out = tide_error_new(TIDE_EINVAL, "tide_yield_star outside an async generator's body");
         return TIDE_EINVAL;

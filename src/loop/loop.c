@@ -22,8 +22,8 @@ TIDE__TLS tide_loop *tide__loop_cur;
 TIDE__TLS tide__jobq tide__jobs;
 TIDE__TLS bool tide__draining;
 TIDE__TLS bool tide__stopped;
-TIDE__TLS size_t tide__ticks, tide__tick_limit = SIZE_MAX;
-TIDE__TLS struct tide__coro *tide__sole;
+TIDE_EXTERN TIDE__TLS size_t tide__ticks, tide__tick_limit = SIZE_MAX;
+TIDE_EXTERN TIDE__TLS struct tide__coro *tide__sole;
 
 /* The stop flag lives in the loop; a thread-local copy serves hot paths. */
 static void set_stopped(tide_loop *l, bool v) {

@@ -39,7 +39,7 @@ extern TIDE__TLS bool tide__stopped; /* the loop of this thread was stopped */
  * many may run before macrotasks get a turn (SIZE_MAX: no limit). Fast paths
  * that skip a queued job count the ticks they stand for, and stand down once
  * the budget is spent, so that the loop can take its turn. */
-extern TIDE__TLS size_t tide__ticks, tide__tick_limit;
+/* (declared in tide/loop.h for the inline `for await` step) */
 
 static inline bool tide__budget_left(void) { return tide__ticks < tide__tick_limit; }
 
@@ -53,7 +53,7 @@ static inline bool tide__jobs_empty(void) { return tide__jobs.head == NULL; }
  * that finds it equal to the running coroutine may finish in place a step
  * that would otherwise queue a job and suspend: nothing could run in
  * between (the fairness budget is checked apart). */
-extern TIDE__TLS struct tide__coro *tide__sole;
+/* (declared in tide/loop.h for the inline `for await` step) */
 
 void tide__loop_wake(tide_loop *loop);
 

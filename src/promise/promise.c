@@ -305,11 +305,6 @@ static void thenable_discard(tide__job *j) {
     tide__reaction_free(r);
 }
 
-static bool is_thenable(tide_val v) {
-    return v.tag == TIDE_T_PROMISE ||
-           (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then);
-}
-
 /* The promise resolve function's steps 7-16, for p not yet resolved. */
 static void resolve_unlocked(tide__promise *p, tide_val v) {
     p->locked = true;
@@ -327,7 +322,7 @@ static void resolve_unlocked(tide__promise *p, tide_val v) {
                              "cannot adopt a promise of another thread's loop"));
         return;
     }
-    if (!is_thenable(v)) {
+    if (!tide__val_thenable(v)) {
         tide__promise_settle(p, false, v);
         return;
     }
@@ -393,7 +388,7 @@ static inline tide_val born_fulfilled(tide__promise *fp, tide_val v) {
  * pooled case saves no registers. */
 static __attribute__((noinline)) tide_val resolved_slow(tide_val v) {
     tide__promise *fp;
-    if (!is_thenable(v) && tide__loop_cur && (fp = promise_alloc()))
+    if (!tide__val_thenable(v) && tide__loop_cur && (fp = promise_alloc()))
         return born_fulfilled(fp, v);
     tide_val p = tide_promise_new();
     if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL)
@@ -407,7 +402,7 @@ tide_val tide_promise_resolved(tide_val v) {
     if (v.tag == TIDE_T_PROMISE)
         return v;
     tide__promise *fp;
-    if (__builtin_expect(!is_thenable(v) && tide__loop_cur && (fp = promise_pop()), 1))
+    if (__builtin_expect(!tide__val_thenable(v) && tide__loop_cur && (fp = promise_pop()), 1))
         return born_fulfilled(fp, v);
     return resolved_slow(v);
 }

@@ -59,6 +59,13 @@ static inline tide__promise *tide__promise_of(tide_val v) {
     return (tide__promise *)v.u.o;
 }
 
+static inline tide_val tide__promise_val(tide__promise *p) {
+    tide_val v;
+    v.u.o = &p->hdr;
+    v.tag = TIDE_T_PROMISE;
+    return v;
+}
+
 /* PerformPromiseThen: queues r now if p is settled, else appends it. Marks p
  * handled. p is borrowed. */
 void tide__promise_react(tide__promise *p, tide__reaction *r);

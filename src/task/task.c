@@ -104,9 +104,14 @@ void tide__task_warm_awaiter(void *promise, unsigned stage) {
 static tide__coro *suspend_target(tide__task *t) {
     tide__coro *to = t->coro->resumer;
     tide__job *j;
+    bool from_drain = t->from_drain;
+    /* It describes the run that ends here. Every resume sets it again but
+     * an async generator's direct `for await` step (tide/iter.h), which
+     * resumes the body from a loop, not from the microtask loop. */
+    t->from_drain = false;
     if (tide__sole == t->coro)
         tide__sole = NULL;
-    if (t->from_drain && !tide__stopped && tide__budget_left() && (j = tide__job_peek()) &&
+    if (from_drain && !tide__stopped && tide__budget_left() && (j = tide__job_peek()) &&
         j->run == await_fire) {
         tide__ticks++; /* the job the loop would have run */
         tide__task *u = (tide__task *)tide__job_pop();
