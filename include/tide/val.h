@@ -293,8 +293,17 @@ TIDE_EXTERN bool tide_iter_result_done(tide_val r);
 /* A new object of class cls (borrowed; must outlive the object) with size
  * bytes of zeroed data. ENOMEM error value on failure, EINVAL if cls is NULL. */
 TIDE_EXTERN tide_val tide_object_new(const tide_class *cls, size_t size);
-/* The object's data, borrowed; NULL if v is not a user object. */
-TIDE_EXTERN void *tide_object_data(tide_val v);
+/* Private: a user object as it lies in memory, its data after the header. */
+typedef struct tide__object {
+    tide_obj hdr;
+    max_align_t data[];
+} tide__object;
+
+/* The object's data, borrowed; NULL if v is not a user object. (Inline: an
+ * iterator's next() reads it on every step.) */
+static inline void *tide_object_data(tide_val v) {
+    return v.tag == TIDE_T_OBJECT ? (void *)((tide__object *)(void *)v.u.o)->data : NULL;
+}
 /* Its class, or NULL. */
 TIDE_EXTERN const tide_class *tide_object_class(tide_val v);
 

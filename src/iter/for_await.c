@@ -55,7 +55,8 @@ static __attribute__((noinline)) bool take_failure(tide__for_await *f, int rc, t
 
 /* An awaited next() result: the loop goes on with its value (into *var:
  * see tide__for_await_finish), or ends. */
-static bool take_result(tide__for_await *f, int rc, tide_val r, tide_val *var) {
+static inline __attribute__((always_inline)) bool take_result(tide__for_await *f, int rc, tide_val r,
+                                                              tide_val *var) {
     bool done;
     if (__builtin_expect(rc < 0 || !tide__iter_result_take(r, var, &done), 0))
         return take_failure(f, rc, r);
@@ -76,7 +77,7 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
                          : tide_async_iter_next(f->it, tide_undefined());
     if (p.tag != TIDE_T_PROMISE) /* checked here: the call is the common case's cost */
         p = tide_promise_resolved(p);
-    int rc = tide__await_call(p, &r);
+    int rc = tide__await_fulfilled_last(p) ? tide__await_take_last(p, &r) : tide__await_call(p, &r);
     return take_result(f, rc, r, var);
 }
 

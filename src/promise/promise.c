@@ -124,11 +124,15 @@ static void promise_destroy(tide_obj *o) {
     promise_recycle(p);
 }
 
-void tide__promise_free(tide__promise *p) {
-    if (!p->head && p->result.tag < TIDE__T_FIRST_OBJ)
-        promise_recycle(p); /* the common case: settled, its result taken */
+int tide__promise_take_last(tide__promise *p, tide_val *out) {
+    int rejected = p->state == TIDE_REJECTED;
+    *out = tide__take(&p->result);
+    p->hdr.rc = 0;
+    if (__builtin_expect(!p->head, 1))
+        promise_recycle(p); /* settled: its reactions are jobs by now */
     else
         promise_destroy(&p->hdr);
+    return rejected;
 }
 
 /* ---- The out-of-memory promise ----------------------------------------- */

@@ -73,10 +73,10 @@ void tide__promise_react(tide__promise *p, tide__reaction *r);
 /* Takes r back out of pending p's list in O(1); false if r is not in it. */
 bool tide__promise_unreact(tide__promise *p, tide__reaction *r);
 
-/* What releasing the last reference to p does, for a caller that knows it
- * holds that reference (rc 1, not immortal) and would otherwise go through
- * the generic release. */
-void tide__promise_free(tide__promise *p);
+/* Gives up the last reference to settled promise p (rc 1, not immortal),
+ * moving its result into *out instead of counting it up and then down as p
+ * dies. Returns 1 if p was rejected, else 0. */
+int tide__promise_take_last(tide__promise *p, tide_val *out);
 
 tide__reaction *tide__reaction_new(void);
 void tide__reaction_free(tide__reaction *r);

@@ -150,11 +150,7 @@ static inline int settled_status(const tide__promise *p, tide_val *out) {
  * its result moves out instead of being counted up here and down as it
  * dies. */
 static inline int take_last(tide__promise *p, tide_val *out) {
-    *out = tide__take(&p->result);
-    p->hdr.rc = 0;
-    int rc = settled_status(p, out);
-    tide__promise_free(p);
-    return rc;
+    return tide__promise_take_last(p, out) ? tide_reason_code(*out) : 0;
 }
 
 static __attribute__((noinline)) int take_last_apart(tide__promise *p, tide_val *out) {
@@ -288,9 +284,17 @@ int tide__await_finish(tide_val *out) {
     return t->status;
 }
 
-int tide__await_call(tide_val v, tide_val *out) {
+static __attribute__((noinline)) int await_call_slow(tide_val v, tide_val *out) {
     int rc = await_begin(v, out, false);
     return __builtin_expect(rc == TIDE__AWAIT_SUSPEND, 0) ? await_suspend(tide__task_self(), out) : rc;
+}
+
+/* Its commonest case (tide__await_fulfilled_last) needs no frame:
+ * everything else goes through await_call_slow. */
+int tide__await_call(tide_val v, tide_val *out) {
+    if (__builtin_expect(tide__await_fulfilled_last(v), 1))
+        return tide__await_take_last(v, out);
+    return await_call_slow(v, out);
 }
 
 /* ---- Tasks ----------------------------------------------------------- */

@@ -81,4 +81,24 @@ static inline bool tide__task_cancelled(const tide__task *t) {
     return t->sig && !t->shielded && t->sig->aborted;
 }
 
+/* Whether awaiting v can end at once with its value: v is a fulfilled
+ * promise of this loop, made for one step (v holds its last reference),
+ * awaited by a task whose continuation would be the next job anyway, and
+ * not cancelled. tide__await_call's commonest case, and for await's. */
+static inline bool tide__await_fulfilled_last(tide_val v) {
+    tide__coro *c = tide__coro_cur;
+    if (v.tag != TIDE_T_PROMISE || !c || c != tide__sole || !tide__budget_left())
+        return false;
+    tide__promise *p = tide__promise_of(v);
+    return p->state == TIDE_FULFILLED && p->hdr.rc == 1 && !(p->hdr.flags & TIDE__OBJ_IMMORTAL) &&
+           p->loop == tide__loop_cur && !tide__task_cancelled(c->user);
+}
+
+/* The await of such a v: its tick counted, its value into *out. Returns
+ * 0, the await's status. */
+static inline int tide__await_take_last(tide_val v, tide_val *out) {
+    tide__ticks++;
+    return tide__promise_take_last(tide__promise_of(v), out); /* 0: it is fulfilled */
+}
+
 #endif

@@ -37,10 +37,7 @@ typedef struct arr {
  * record { rejected, value } of tide_promise_all_settled. */
 /* tide__pair (iterator results, settled records) is in val_internal.h. */
 
-typedef struct object {
-    tide_obj hdr;
-    max_align_t data[];
-} object;
+typedef tide__object object; /* tide/val.h: tide_object_data is inline */
 
 /* Returned when memory runs out, so that making an error never fails. */
 static err oom_error = {
@@ -360,9 +357,21 @@ static inline tide_val pair_init(tide__pair *r, tide_type t, bool flag, tide_val
     return mkobj(r, t);
 }
 
-/* Out of line, so that the pooled path saves no registers for malloc. */
-static __attribute__((noinline)) tide_val pair_new_malloc(tide_type t, bool flag, tide_val value) {
-    tide__pair *r = obj_alloc(sizeof(tide__pair), t, NULL);
+static inline tide_val pair_from_pool(tide_type t, bool flag, tide_val value) {
+    tide__pair *r = tide__pool_get(&tide__pairs);
+    r->hdr = (tide_obj){1, (uint16_t)t, 0, NULL};
+    return pair_init(r, t, flag, value);
+}
+
+/* The pool empty, or failures injected: out of line, so that the pooled
+ * path saves no registers for the calls. */
+static __attribute__((noinline)) tide_val pair_new_slow(tide_type t, bool flag, tide_val value) {
+    tide__pair *r = NULL;
+    if (!tide__alloc_should_fail()) {
+        if (tide__pairs.head)
+            return pair_from_pool(t, flag, value);
+        r = obj_alloc(sizeof(tide__pair), t, NULL);
+    }
     if (!r) {
         tide_release(value);
         return oom();
@@ -371,11 +380,9 @@ static __attribute__((noinline)) tide_val pair_new_malloc(tide_type t, bool flag
 }
 
 static inline tide_val pair_new(tide_type t, bool flag, tide_val value) {
-    if (__builtin_expect(!tide__pairs.head || tide__alloc_should_fail(), 0))
-        return pair_new_malloc(t, flag, value);
-    tide__pair *r = tide__pool_get(&tide__pairs);
-    r->hdr = (tide_obj){1, (uint16_t)t, 0, NULL};
-    return pair_init(r, t, flag, value);
+    if (__builtin_expect(!tide__pairs.head || tide__fail_after >= 0, 0))
+        return pair_new_slow(t, flag, value);
+    return pair_from_pool(t, flag, value);
 }
 
 static bool pair_flag(tide_val v, tide_type t) { return v.tag == t && ((tide__pair *)v.u.o)->flag; }
@@ -408,10 +415,6 @@ tide_val tide_object_new(const tide_class *cls, size_t size) {
         return oom();
     memset(o->data, 0, size);
     return mkobj(o, TIDE_T_OBJECT);
-}
-
-void *tide_object_data(tide_val v) {
-    return v.tag == TIDE_T_OBJECT ? ((object *)v.u.o)->data : NULL;
 }
 
 const tide_class *tide_object_class(tide_val v) {
