@@ -388,6 +388,64 @@ static void settled_tasks_and_shields(void **state UNUSED) {
                                    "then: TIDE_ECANCELED\n");
 }
 
+/* ---- A task that cancels itself on its fast paths ------------------------ */
+
+/* Nothing the task waits on is pending here: a for await over a generator
+ * that yields plain values (whose steps hand values over directly) and
+ * awaits of settled promises (which end in place). Cancelling must still
+ * end the next wait, as it does one that suspends. */
+static tide_val self_ctrl;
+static int self_cleanups;
+
+static int ten(tide_gen *g, void *arg UNUSED, tide_val *out) {
+    int rc = 0;
+    for (int i = 0; i < 10 && rc == 0; i++)
+        rc = tide_yield(g, tide_int(i), out);
+    self_cleanups++;
+    if (rc == 0)
+        *out = tide_undefined();
+    return rc;
+}
+
+static int self_canceller(void *arg UNUSED, tide_val *out) {
+    tide_val v;
+    int rc, items = 0;
+    tide_for_await (v, tide_async_gen(ten, NULL), &rc, out) {
+        if (++items == 4)
+            tide_abort_controller_abort(self_ctrl, tide_undefined());
+    }
+    trace("loop %s after %d items, clean-ups %d", tide_err_name(rc), items, self_cleanups);
+    tide_release(*out);
+    bool was = tide_task_shield(true);
+    rc = tide_await(tide_promise_resolved(tide_int(1)), out);
+    trace("shielded %s", tide_err_name(rc));
+    tide_release(*out);
+    tide_task_shield(was); /* cancelled again from here */
+    rc = tide_await(tide_promise_resolved(tide_int(2)), out);
+    trace("unshielded %s", tide_err_name(rc));
+    return rc;
+}
+
+static int self_cancel_main(void *arg UNUSED, tide_val *out) {
+    self_ctrl = tide_abort_controller_new();
+    tide_val s = tide_abort_controller_signal(self_ctrl), r;
+    tide_val p = tide_async_signal(self_canceller, NULL, s);
+    tide_release(s);
+    trace("task %s", tide_err_name(tide_await(p, &r)));
+    tide_release(r);
+    tide_release(self_ctrl);
+    *out = tide_undefined();
+    return 0;
+}
+
+static void cancelled_on_fast_paths(void **state UNUSED) {
+    trace_reset();
+    self_cleanups = 0;
+    assert_int_equal(run_async(self_cancel_main, NULL, NULL, 0), TIDE_FULFILLED);
+    assert_string_equal(trace_buf, "loop TIDE_ECANCELED after 4 items, clean-ups 1\n"
+                                   "shielded 0\nunshielded TIDE_ECANCELED\ntask TIDE_ECANCELED\n");
+}
+
 /* ---- Misuse ------------------------------------------------------------- */
 
 static tide_val foreign_ctrl;
@@ -443,6 +501,7 @@ int main(void) {
         cmocka_unit_test(timeout_and_any_signals),
         cmocka_unit_test(deadlines),
         cmocka_unit_test(settled_tasks_and_shields),
+        cmocka_unit_test(cancelled_on_fast_paths),
         cmocka_unit_test(misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

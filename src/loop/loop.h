@@ -47,13 +47,13 @@ static inline bool tide__jobs_empty(void) { return tide__jobs.head == NULL; }
 
 /* The coroutine whose continuation would be the microtask loop's very next
  * job: a task the loop itself resumed while no other job was queued, with
- * nothing queued since and the loop not stopped; NULL otherwise. The task
- * layer sets it when it resumes a task from a job and clears it when that
- * task suspends or ends; every push and every stop clear it. A fast path
- * that finds it equal to the running coroutine may finish in place a step
- * that would otherwise queue a job and suspend: nothing could run in
- * between (the fairness budget is checked apart). */
-/* (declared in tide/loop.h for the inline `for await` step) */
+ * nothing queued since and the loop not stopped, and not cancelled; NULL
+ * otherwise. The task layer sets it when it resumes a task from a job and
+ * clears it when that task suspends, ends or is cancelled; every push and
+ * every stop clear it. A fast path that finds it equal to the running
+ * coroutine may finish in place a step that would otherwise queue a job and
+ * suspend: nothing could run in between (the fairness budget is checked
+ * apart). Declared in tide/loop.h, for the inline `for await` step. */
 
 void tide__loop_wake(tide_loop *loop);
 

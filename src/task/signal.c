@@ -119,6 +119,7 @@ int tide__sig_status(const tide__sig *s) {
 
 static void sig_abort(tide__sig *s, tide_val reason) {
     s->aborted = true;
+    tide__sole_recheck();
     s->reason = tide_is_undefined(reason) ? tide_error_new(TIDE_ECANCELED, "aborted") : reason;
     int status = tide__sig_status(s);
     /* The waiters, oldest first (the list is newest first). */

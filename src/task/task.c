@@ -28,11 +28,11 @@ bool tide_in_task(void) { return tide__task_self() != NULL; }
 
 /* Whether the microtask loop itself resumes t (from a job), about to
  * switch to it: with nothing else queued, its continuation is the loop's
- * next job (tide__sole). */
+ * next job (tide__sole) — unless it is cancelled (tide__sole_recheck). */
 static inline void set_from_drain(tide__task *t, bool from_drain) {
     t->from_drain = from_drain;
     if (from_drain)
-        tide__sole = tide__jobs_empty() && !tide__stopped ? t->coro : NULL;
+        tide__sole = tide__jobs_empty() && !tide__stopped && !tide__task_cancelled(t) ? t->coro : NULL;
     else if (tide__sole == t->coro)
         tide__sole = NULL; /* left over from its last turn */
 }
@@ -258,11 +258,10 @@ static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out)
  * otherwise the await is set up and TIDE__AWAIT_SUSPEND returned. */
 static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out, bool apart) {
     tide__coro *c = tide__coro_cur;
-    tide__task *t;
+    /* The task is not cancelled: it is tide__sole's (tide__sole_recheck). */
     if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && c == tide__sole && tide__budget_left(), 1)) {
-        t = c->user;
         tide__promise *p = tide__promise_of(v);
-        if (p->state != TIDE_PENDING && p->loop == tide__loop_cur && !tide__task_cancelled(t))
+        if (p->state != TIDE_PENDING && p->loop == tide__loop_cur)
             return take_settled(p, out, apart);
     }
     return await_begin_slow(v, out);
@@ -360,6 +359,7 @@ bool tide_task_shield(bool on) {
         return false;
     bool was = t->shielded;
     t->shielded = on;
+    tide__sole_recheck();
     return was;
 }
 

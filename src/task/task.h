@@ -81,17 +81,28 @@ static inline bool tide__task_cancelled(const tide__task *t) {
     return t->sig && !t->shielded && t->sig->aborted;
 }
 
+/* tide__sole (loop/loop.h) never names a cancelled task, so that the fast
+ * paths that find it equal to the running coroutine need not look at the
+ * task's signal (a cancelled task's waits end at once instead): the task
+ * layer sets it only for a task that is not, and whatever may cancel one
+ * (an abort, a shield lifted) calls this. */
+static inline void tide__sole_recheck(void) {
+    tide__task *t = tide__sole ? (tide__task *)tide__sole->user : NULL;
+    if (t && tide__task_cancelled(t))
+        tide__sole = NULL;
+}
+
 /* Whether awaiting v can end at once with its value: v is a fulfilled
  * promise of this loop, made for one step (v holds its last reference),
- * awaited by a task whose continuation would be the next job anyway, and
- * not cancelled. tide__await_call's commonest case, and for await's. */
+ * awaited by a task whose continuation would be the next job anyway (and
+ * so not cancelled). tide__await_call's commonest case, and for await's. */
 static inline bool tide__await_fulfilled_last(tide_val v) {
     tide__coro *c = tide__coro_cur;
     if (v.tag != TIDE_T_PROMISE || !c || c != tide__sole || !tide__budget_left())
         return false;
     tide__promise *p = tide__promise_of(v);
     return p->state == TIDE_FULFILLED && p->hdr.rc == 1 && !(p->hdr.flags & TIDE__OBJ_IMMORTAL) &&
-           p->loop == tide__loop_cur && !tide__task_cancelled(c->user);
+           p->loop == tide__loop_cur;
 }
 
 /* The await of such a v: its tick counted, its value into *out. Returns
