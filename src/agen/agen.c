@@ -62,12 +62,12 @@ static TIDE__TLS tide__pool pool = TIDE__POOL(tide__req, 256);
 _Static_assert(TIDE__POOL_FITS(tide__req), "a pooled object holds its link in its last word");
 
 static tide__req *req_alloc(void) {
-    tide__req *r = tide__pool_get(&pool);
+    tide__req *r = tide__pool_get(&pool, tide__req);
     return r ? r : tide__malloc(sizeof *r);
 }
 
 static void req_free(tide__req *r) {
-    if (!tide__pool_put(&pool, r))
+    if (!tide__pool_put(&pool, tide__req, r))
         tide__free(r);
 }
 

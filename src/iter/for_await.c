@@ -77,7 +77,11 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
                          : tide_async_iter_next(f->it, tide_undefined());
     if (p.tag != TIDE_T_PROMISE) /* checked here: the call is the common case's cost */
         p = tide_promise_resolved(p);
-    int rc = tide__await_fulfilled_last(p) ? tide__await_take_last(p, &r) : tide__await_call(p, &r);
+    int rc = 0;
+    if (__builtin_expect(tide__await_fulfilled_last(p), 1))
+        r = tide__await_take_last(p);
+    else
+        rc = tide__await_call(p, &r);
     return take_result(f, rc, r, var);
 }
 

@@ -46,7 +46,7 @@ static void reaction_discard(tide__job *j) {
 }
 
 tide__reaction *tide__reaction_new(void) {
-    tide__reaction *r = tide__pool_get(&ps.reactions);
+    tide__reaction *r = tide__pool_get(&ps.reactions, tide__reaction);
     if (!r && !(r = tide__malloc(sizeof *r)))
         return NULL;
     memset(r, 0, sizeof *r);
@@ -64,7 +64,7 @@ void tide__reaction_free(tide__reaction *r) {
         ps.live = r->lnext;
     if (r->lnext)
         r->lnext->lprev = r->lprev;
-    if (!tide__pool_put(&ps.reactions, r))
+    if (!tide__pool_put(&ps.reactions, tide__reaction, r))
         tide__free(r);
 }
 
@@ -91,7 +91,7 @@ static inline tide__promise *promise_init(tide__promise *p) {
 
 /* A pooled promise, or NULL when the pool is empty. */
 static inline tide__promise *promise_pop(void) {
-    tide__promise *p = tide__pool_get(&ps.promises);
+    tide__promise *p = tide__pool_get(&ps.promises, tide__promise);
     if (__builtin_expect(p != NULL, 1))
         promise_init(p);
     return p;
@@ -107,7 +107,7 @@ static inline tide__promise *promise_alloc(void) {
 
 /* Back to the pool, or freed: p holds nothing any more. */
 static inline void promise_recycle(tide__promise *p) {
-    if (p->loop != tide__loop_cur || !tide__pool_put(&ps.promises, p))
+    if (p->loop != tide__loop_cur || !tide__pool_put(&ps.promises, tide__promise, p))
         tide__free(p);
 }
 
@@ -124,15 +124,14 @@ static void promise_destroy(tide_obj *o) {
     promise_recycle(p);
 }
 
-int tide__promise_take_last(tide__promise *p, tide_val *out) {
-    int rejected = p->state == TIDE_REJECTED;
-    *out = tide__take(&p->result);
+tide_val tide__promise_take_last(tide__promise *p) {
+    tide_val v = tide__take(&p->result);
     p->hdr.rc = 0;
     if (__builtin_expect(!p->head, 1))
         promise_recycle(p); /* settled: its reactions are jobs by now */
     else
         promise_destroy(&p->hdr);
-    return rejected;
+    return v;
 }
 
 /* ---- The out-of-memory promise ----------------------------------------- */

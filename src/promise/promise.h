@@ -74,9 +74,10 @@ void tide__promise_react(tide__promise *p, tide__reaction *r);
 bool tide__promise_unreact(tide__promise *p, tide__reaction *r);
 
 /* Gives up the last reference to settled promise p (rc 1, not immortal),
- * moving its result into *out instead of counting it up and then down as p
- * dies. Returns 1 if p was rejected, else 0. */
-int tide__promise_take_last(tide__promise *p, tide_val *out);
+ * returning its result (owned) instead of counting it up and then down as
+ * p dies. (Returned, not stored: a caller that goes on to read the value
+ * need not wait for it to come back from memory.) */
+tide_val tide__promise_take_last(tide__promise *p);
 
 tide__reaction *tide__reaction_new(void);
 void tide__reaction_free(tide__reaction *r);

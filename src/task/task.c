@@ -150,7 +150,9 @@ static inline int settled_status(const tide__promise *p, tide_val *out) {
  * its result moves out instead of being counted up here and down as it
  * dies. */
 static inline int take_last(tide__promise *p, tide_val *out) {
-    return tide__promise_take_last(p, out) ? tide_reason_code(*out) : 0;
+    bool rejected = p->state == TIDE_REJECTED;
+    *out = tide__promise_take_last(p);
+    return rejected ? tide_reason_code(*out) : 0;
 }
 
 static __attribute__((noinline)) int take_last_apart(tide__promise *p, tide_val *out) {
@@ -291,8 +293,10 @@ static __attribute__((noinline)) int await_call_slow(tide_val v, tide_val *out) 
 /* Its commonest case (tide__await_fulfilled_last) needs no frame:
  * everything else goes through await_call_slow. */
 int tide__await_call(tide_val v, tide_val *out) {
-    if (__builtin_expect(tide__await_fulfilled_last(v), 1))
-        return tide__await_take_last(v, out);
+    if (__builtin_expect(tide__await_fulfilled_last(v), 1)) {
+        *out = tide__await_take_last(v);
+        return 0;
+    }
     return await_call_slow(v, out);
 }
 

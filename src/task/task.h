@@ -105,11 +105,10 @@ static inline bool tide__await_fulfilled_last(tide_val v) {
            p->loop == tide__loop_cur;
 }
 
-/* The await of such a v: its tick counted, its value into *out. Returns
- * 0, the await's status. */
-static inline int tide__await_take_last(tide_val v, tide_val *out) {
+/* The await of such a v, status 0: its tick counted, its value returned. */
+static inline tide_val tide__await_take_last(tide_val v) {
     tide__ticks++;
-    return tide__promise_take_last(tide__promise_of(v), out); /* 0: it is fulfilled */
+    return tide__promise_take_last(tide__promise_of(v));
 }
 
 #endif

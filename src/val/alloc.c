@@ -106,7 +106,7 @@ TIDE__TLS bool tide__pools_over;
 void tide__pool_trim(tide__pool *p) {
     /* The fewest the list held since the last trim stayed unused all along. */
     for (size_t k = p->low > p->floor ? p->low - p->floor : 0; k > 0; k--)
-        tide__free(tide__pool_get(p));
+        tide__free(tide__pool_get_(p, p->size));
     p->low = p->n;
     if (p->n > p->floor)
         tide__pools_over = true;
@@ -114,7 +114,7 @@ void tide__pool_trim(tide__pool *p) {
 
 void tide__pool_drain(tide__pool *p) {
     void *o;
-    while ((o = tide__pool_get(p)))
+    while ((o = tide__pool_get_(p, p->size)))
         tide__free(o);
     p->low = 0;
 }

@@ -48,8 +48,12 @@ typedef struct tide__pool {
 #define TIDE__POOL(T, floor) {NULL, 0, 0, (floor), sizeof(T)}
 #define TIDE__POOL_FITS(T) (sizeof(T) >= sizeof(void *) && sizeof(T) % sizeof(void *) == 0)
 
+static inline void **tide__pool_link_at(void *o, size_t size) {
+    return (void **)(void *)((char *)o + size - sizeof(void *));
+}
+
 static inline void **tide__pool_link(const tide__pool *p, void *o) {
-    return (void **)(void *)((char *)o + p->size - sizeof(void *));
+    return tide__pool_link_at(o, p->size);
 }
 
 /* Set by the loop layer while the thread has a loop. */
@@ -58,12 +62,13 @@ extern TIDE__TLS bool tide__pools_keep;
  * timer, and the trims set it again while a list stays past its floor. */
 extern TIDE__TLS bool tide__pools_over;
 
-/* An object from the list, or NULL when it is empty. */
-static inline void *tide__pool_get(tide__pool *p) {
+/* An object from the list, or NULL when it is empty. size is the list's
+ * (a constant where the list is used, which p->size is not). */
+static inline void *tide__pool_get_(tide__pool *p, size_t size) {
     void *o = p->head;
     if (__builtin_expect(o != NULL, 1)) {
-        TIDE__POOL_UNPOISON(o, p->size);
-        p->head = *tide__pool_link(p, o);
+        TIDE__POOL_UNPOISON(o, size);
+        p->head = *tide__pool_link_at(o, size);
         if (--p->n < p->low)
             p->low = p->n;
     }
@@ -72,18 +77,22 @@ static inline void *tide__pool_get(tide__pool *p) {
 
 /* Gives o back. False when the list keeps no more (no loop runs and it
  * holds its floor): the caller frees o. */
-static inline bool tide__pool_put(tide__pool *p, void *o) {
+static inline bool tide__pool_put_(tide__pool *p, void *o, size_t size) {
     if (p->n >= p->floor) {
         if (!tide__pools_keep)
             return false;
         tide__pools_over = true;
     }
-    *tide__pool_link(p, o) = p->head;
-    TIDE__POOL_POISON(o, p->size - sizeof(void *));
+    *tide__pool_link_at(o, size) = p->head;
+    TIDE__POOL_POISON(o, size - sizeof(void *));
     p->head = o;
     p->n++;
     return true;
 }
+
+/* The same for a list of objects of type T. */
+#define tide__pool_get(p, T) ((T *)tide__pool_get_((p), sizeof(T)))
+#define tide__pool_put(p, T, o) tide__pool_put_((p), (o), sizeof(T))
 
 /* Frees what stayed in the list since the last trim, down to its floor. */
 void tide__pool_trim(tide__pool *p);

@@ -358,7 +358,7 @@ static inline tide_val pair_init(tide__pair *r, tide_type t, bool flag, tide_val
 }
 
 static inline tide_val pair_from_pool(tide_type t, bool flag, tide_val value) {
-    tide__pair *r = tide__pool_get(&tide__pairs);
+    tide__pair *r = tide__pool_get(&tide__pairs, tide__pair);
     r->hdr = (tide_obj){1, (uint16_t)t, 0, NULL};
     return pair_init(r, t, flag, value);
 }

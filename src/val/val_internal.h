@@ -28,7 +28,7 @@ typedef struct tide__pair {
 extern TIDE__TLS tide__pool tide__pairs;
 
 static inline void tide__pair_free(tide__pair *r) {
-    if (!tide__pool_put(&tide__pairs, r))
+    if (!tide__pool_put(&tide__pairs, tide__pair, r))
         tide__free(r);
 }
 
