@@ -78,10 +78,13 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
     if (p.tag != TIDE_T_PROMISE) /* checked here: the call is the common case's cost */
         p = tide_promise_resolved(p);
     int rc = 0;
-    if (__builtin_expect(tide__await_fulfilled_last(p), 1))
+    if (__builtin_expect(tide__await_fulfilled_last(p), 1)) {
         r = tide__await_take_last(p);
-    else
-        rc = tide__await_call(p, &r);
+    } else {
+        tide_val s; /* apart from r, which then stays in registers */
+        rc = tide__await_call(p, &s);
+        r = s;
+    }
     return take_result(f, rc, r, var);
 }
 

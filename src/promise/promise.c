@@ -80,11 +80,16 @@ static __attribute__((noinline)) tide__promise *promise_malloc(void) {
     return tide__malloc(sizeof(tide__promise));
 }
 
+/* Field by field, not a memset: the stores then fall on the fields, which
+ * the promise's first readers (an await, a then) load from the store buffer
+ * at once; a load that straddles a wider store made by a cleared span waits
+ * for it instead. */
 static inline tide__promise *promise_init(tide__promise *p) {
-    memset(p, 0, sizeof *p);
-    p->hdr.rc = 1;
-    p->hdr.type = TIDE_T_PROMISE;
-    p->hdr.cls = &promise_class;
+    p->hdr = (tide_obj){1, TIDE_T_PROMISE, 0, &promise_class};
+    p->state = TIDE_PENDING;
+    p->locked = p->handled = p->tracked = p->forwarding = false;
+    p->result = tide_undefined();
+    p->head = p->tail = NULL;
     p->loop = tide__loop_cur;
     return p;
 }
@@ -124,14 +129,25 @@ static void promise_destroy(tide_obj *o) {
     promise_recycle(p);
 }
 
-tide_val tide__promise_take_last(tide__promise *p) {
-    tide_val v = tide__take(&p->result);
-    p->hdr.rc = 0;
-    if (__builtin_expect(!p->head, 1))
-        promise_recycle(p); /* settled: its reactions are jobs by now */
-    else
+/* take_last past its pooled case (out of line: that one then needs no
+ * frame). */
+static __attribute__((noinline)) tide_val take_last_apart(tide__promise *p, tide_val v) {
+    p->result = tide_undefined(); /* moved out */
+    if (p->head)
         promise_destroy(&p->hdr);
+    else
+        tide__free(p); /* another thread's, or the list keeps no more */
     return v;
+}
+
+tide_val tide__promise_take_last(tide__promise *p) {
+    tide_val v = tide__load(&p->result); /* moved out: p is not read again */
+    p->hdr.rc = 0;
+    /* Settled: its reactions are jobs by now, and it holds nothing else. */
+    if (__builtin_expect(!p->head && p->loop == tide__loop_cur, 1) &&
+        tide__pool_put(&ps.promises, tide__promise, p))
+        return v;
+    return take_last_apart(p, v);
 }
 
 /* ---- The out-of-memory promise ----------------------------------------- */

@@ -42,7 +42,7 @@ static inline bool tide__iter_result_take(tide_val r, tide_val *value, bool *don
     tide__pair *p = (tide__pair *)r.u.o;
     *done = p->flag;
     if (p->hdr.rc == 1) { /* the last reference: the value moves out */
-        *value = tide__take(&p->value);
+        *value = tide__load(&p->value); /* p is not read again */
         tide__pair_free(p);
     } else {
         *value = tide_retain(p->value);
