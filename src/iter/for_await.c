@@ -29,7 +29,11 @@ tide__for_await tide__for_await_begin(tide_val iterable, int *rcp, tide_val *out
         f.it = tide_undefined();
         return f;
     }
-    f.next = f.it.u.o->cls->async_iter->next; /* tide_async_iter_get checked the class */
+    /* tide_async_iter_get checked the class. Without a next method, the
+     * generic call gives each step its TypeError. */
+    f.next = f.it.u.o->cls->async_iter->next;
+    if (!f.next)
+        f.next = tide_async_iter_next;
     f.agen = (tide__gen_pub *)(void *)tide__agen_inlinable(f.it);
     f.state = IN_BODY;
     return f;
@@ -73,8 +77,7 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
     if (f->state != IN_BODY)
         return false;
     /* As tide_async_iter_next does, with the method read at the start. */
-    tide_val p = f->next ? f->next(f->it, tide_undefined())
-                         : tide_async_iter_next(f->it, tide_undefined());
+    tide_val p = f->next(f->it, tide_undefined());
     if (p.tag != TIDE_T_PROMISE) /* checked here: the call is the common case's cost */
         p = tide_promise_resolved(p);
     int rc = 0;
