@@ -132,20 +132,19 @@ static void promise_destroy(tide_obj *o) {
 /* take_last past its pooled case (out of line: that one then needs no
  * frame). */
 static __attribute__((noinline)) tide_val take_last_apart(tide__promise *p, tide_val v) {
+    p->hdr.rc = 0;
     p->result = tide_undefined(); /* moved out */
     if (p->head)
         promise_destroy(&p->hdr);
     else
-        tide__free(p); /* another thread's, or the list keeps no more */
+        tide__free(p); /* the list keeps no more */
     return v;
 }
 
 tide_val tide__promise_take_last(tide__promise *p) {
     tide_val v = tide__load(&p->result); /* moved out: p is not read again */
-    p->hdr.rc = 0;
     /* Settled: its reactions are jobs by now, and it holds nothing else. */
-    if (__builtin_expect(!p->head && p->loop == tide__loop_cur, 1) &&
-        tide__pool_put(&ps.promises, tide__promise, p))
+    if (__builtin_expect(!p->head, 1) && tide__pool_put(&ps.promises, tide__promise, p))
         return v;
     return take_last_apart(p, v);
 }

@@ -73,9 +73,9 @@ void tide__promise_react(tide__promise *p, tide__reaction *r);
 /* Takes r back out of pending p's list in O(1); false if r is not in it. */
 bool tide__promise_unreact(tide__promise *p, tide__reaction *r);
 
-/* Gives up the last reference to settled promise p (rc 1, not immortal),
- * returning its result (owned) instead of counting it up and then down as
- * p dies. (Returned, not stored: a caller that goes on to read the value
+/* Gives up the last reference to settled promise p (rc 1, not immortal,
+ * of this thread's loop: the callers, awaits, have checked), returning its
+ * result (owned) instead of counting it up and then down as p dies. (Returned, not stored: a caller that goes on to read the value
  * need not wait for it to come back from memory.) */
 tide_val tide__promise_take_last(tide__promise *p);
 
