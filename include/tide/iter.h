@@ -87,7 +87,7 @@ TIDE_EXTERN bool tide__for_await_next_slow(tide__for_await *f, tide_val *var);
 static inline __attribute__((always_inline)) bool tide__for_await_direct(tide__for_await *f) {
     tide__gen_pub *g = f->agen;
     struct tide__coro *c = tide__coro_cur;
-    if (!g || g->state != TIDE__GEN_YIELD || !c || c != tide__sole ||
+    if (!g || g->state != TIDE__GEN_YIELD || c != tide__sole ||
         tide__ticks + 2 >= tide__tick_limit)
         return false;
     tide__coro_pub *self = tide__coro_pub_of(c);

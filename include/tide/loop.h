@@ -119,9 +119,9 @@ TIDE_EXTERN int tide_timer_stop(tide_timer t);
 
 /* Private, for the inline `for await` step of tide/iter.h; nothing here is
  * for direct use. The loop's own definitions are in src/loop/loop.h: the
- * coroutine whose continuation is the microtask loop's next job (NULL if
- * none), and the microtasks run in this checkpoint against the fairness
- * budget. */
+ * coroutine whose continuation is the microtask loop's next job (if none, a
+ * record that is never the running coroutine, nor NULL), and the
+ * microtasks run in this checkpoint against the fairness budget. */
 struct tide__coro;
 TIDE_EXTERN extern __thread struct tide__coro *tide__sole __attribute__((tls_model("initial-exec")));
 TIDE_EXTERN extern __thread size_t tide__ticks __attribute__((tls_model("initial-exec")));

@@ -23,13 +23,14 @@ TIDE__TLS tide__jobq tide__jobs;
 TIDE__TLS bool tide__draining;
 TIDE__TLS bool tide__stopped;
 TIDE_EXTERN TIDE__TLS size_t tide__ticks, tide__tick_limit = SIZE_MAX;
-TIDE_EXTERN TIDE__TLS struct tide__coro *tide__sole;
+struct tide__coro tide__sole_none;
+TIDE_EXTERN TIDE__TLS struct tide__coro *tide__sole = &tide__sole_none;
 
 /* The stop flag lives in the loop; a thread-local copy serves hot paths. */
 static void set_stopped(tide_loop *l, bool v) {
     l->stopped = v;
     tide__stopped = v;
-    tide__sole = NULL;
+    tide__sole_clear();
 }
 
 #define MAX_HOOKS 8
@@ -312,7 +313,7 @@ int tide_loop_free(tide_loop *l) {
     tide__loop_cur = NULL;
     tide__pools_keep = tide__pools_over = false;
     tide__stopped = false;
-    tide__sole = NULL;
+    tide__sole_clear();
     tide__tick_limit = SIZE_MAX;
     for (int i = 0; i < nhooks; i++)
         if (hooks[i].after_free)

@@ -47,19 +47,25 @@ static inline bool tide__jobs_empty(void) { return tide__jobs.head == NULL; }
 
 /* The coroutine whose continuation would be the microtask loop's very next
  * job: a task the loop itself resumed while no other job was queued, with
- * nothing queued since and the loop not stopped, and not cancelled; NULL
- * otherwise. The task layer sets it when it resumes a task from a job and
+ * nothing queued since and the loop not stopped, and not cancelled;
+ * otherwise &tide__sole_none, a record that is never a running coroutine
+ * (so that a fast path's comparison with the running coroutine, which is
+ * NULL on a thread's own stack, needs no test for NULL). The task layer sets it when it resumes a task from a job and
  * clears it when that task suspends, ends or is cancelled; every push and
  * every stop clear it. A fast path that finds it equal to the running
  * coroutine may finish in place a step that would otherwise queue a job and
  * suspend: nothing could run in between (the fairness budget is checked
  * apart). Declared in tide/loop.h, for the inline `for await` step. */
 
+extern struct tide__coro tide__sole_none;
+
+static inline void tide__sole_clear(void) { tide__sole = &tide__sole_none; }
+
 void tide__loop_wake(tide_loop *loop);
 
 static inline void tide__job_push(tide__job *j) {
     tide__jobq *q = &tide__jobs;
-    tide__sole = NULL;
+    tide__sole_clear();
     j->next = NULL;
     if (q->tail) {
         q->tail->next = j;

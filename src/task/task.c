@@ -31,10 +31,10 @@ bool tide_in_task(void) { return tide__task_self() != NULL; }
  * next job (tide__sole) — unless it is cancelled (tide__sole_recheck). */
 static inline void set_from_drain(tide__task *t, bool from_drain) {
     t->from_drain = from_drain;
-    if (from_drain)
-        tide__sole = tide__jobs_empty() && !tide__stopped && !tide__task_cancelled(t) ? t->coro : NULL;
-    else if (tide__sole == t->coro)
-        tide__sole = NULL; /* left over from its last turn */
+    if (from_drain && tide__jobs_empty() && !tide__stopped && !tide__task_cancelled(t))
+        tide__sole = t->coro;
+    else if (from_drain || tide__sole == t->coro)
+        tide__sole_clear(); /* (or left over from its last turn) */
 }
 
 static void resume_as(tide__task *t, int status, tide_val value, bool from_drain) {
@@ -110,7 +110,7 @@ static tide__coro *suspend_target(tide__task *t) {
      * resumes the body from a loop, not from the microtask loop. */
     t->from_drain = false;
     if (tide__sole == t->coro)
-        tide__sole = NULL;
+        tide__sole_clear();
     if (from_drain && !tide__stopped && tide__budget_left() && (j = tide__job_peek()) &&
         j->run == await_fire) {
         tide__ticks++; /* the job the loop would have run */
@@ -261,7 +261,7 @@ static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out)
 static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out, bool apart) {
     tide__coro *c = tide__coro_cur;
     /* The task is not cancelled: it is tide__sole's (tide__sole_recheck). */
-    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c && c == tide__sole && tide__budget_left(), 1)) {
+    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c == tide__sole && tide__budget_left(), 1)) {
         tide__promise *p = tide__promise_of(v);
         if (p->state != TIDE_PENDING && p->loop == tide__loop_cur)
             return take_settled(p, out, apart);
@@ -332,7 +332,7 @@ static void task_entry(void *arg) {
         t.next->prev = t.prev;
     t.coro->user = NULL;
     if (tide__sole == t.coro)
-        tide__sole = NULL; /* its coroutine may serve another task next */
+        tide__sole_clear(); /* its coroutine may serve another task next */
 }
 
 int tide__task_start_signal(const char *name, void (*body)(tide__task *, void *), void *ctx,

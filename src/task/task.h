@@ -87,9 +87,9 @@ static inline bool tide__task_cancelled(const tide__task *t) {
  * layer sets it only for a task that is not, and whatever may cancel one
  * (an abort, a shield lifted) calls this. */
 static inline void tide__sole_recheck(void) {
-    tide__task *t = tide__sole ? (tide__task *)tide__sole->user : NULL;
+    tide__task *t = tide__sole->user; /* NULL in tide__sole_none */
     if (t && tide__task_cancelled(t))
-        tide__sole = NULL;
+        tide__sole_clear();
 }
 
 /* Whether awaiting v can end at once with its value: v is a fulfilled
@@ -98,7 +98,7 @@ static inline void tide__sole_recheck(void) {
  * so not cancelled). tide__await_call's commonest case, and for await's. */
 static inline bool tide__await_fulfilled_last(tide_val v) {
     tide__coro *c = tide__coro_cur;
-    if (v.tag != TIDE_T_PROMISE || !c || c != tide__sole || !tide__budget_left())
+    if (v.tag != TIDE_T_PROMISE || c != tide__sole || !tide__budget_left())
         return false;
     tide__promise *p = tide__promise_of(v);
     return p->state == TIDE_FULFILLED && p->hdr.rc == 1 && !(p->hdr.flags & TIDE__OBJ_IMMORTAL) &&
