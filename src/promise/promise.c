@@ -13,16 +13,18 @@
 #include "val/pool.h"
 #include "val/val_internal.h"
 
-/* Per-thread pools and the list of rejections still without a handler. */
+/* Per-thread pools (promises': promise.h, for tide__promise_take_last) and
+ * the list of rejections still without a handler. */
+TIDE__TLS tide__pool tide__promises = TIDE__POOL(tide__promise, 4096);
 static TIDE__TLS struct {
-    tide__pool promises, reactions;
+    tide__pool reactions;
     tide__reaction *live;        /* pooled reactions in use: see break_cycles */
     tide__promise *oom;          /* immortal, rejected with TIDE_ENOMEM */
     tide_val *unhandled;         /* promises, in rejection order */
     size_t nunhandled, capunhandled;
     tide_unhandled_fn on_unhandled;
     void *on_unhandled_data;
-} ps = {.promises = TIDE__POOL(tide__promise, 4096), .reactions = TIDE__POOL(tide__reaction, 4096)};
+} ps = {.reactions = TIDE__POOL(tide__reaction, 4096)};
 _Static_assert(TIDE__POOL_FITS(tide__promise), "a pooled object holds its link in its last word");
 _Static_assert(TIDE__POOL_FITS(tide__reaction), "a pooled object holds its link in its last word");
 
@@ -96,7 +98,7 @@ static inline tide__promise *promise_init(tide__promise *p) {
 
 /* A pooled promise, or NULL when the pool is empty. */
 static inline tide__promise *promise_pop(void) {
-    tide__promise *p = tide__pool_get(&ps.promises, tide__promise);
+    tide__promise *p = tide__pool_get(&tide__promises, tide__promise);
     if (__builtin_expect(p != NULL, 1))
         promise_init(p);
     return p;
@@ -112,7 +114,7 @@ static inline tide__promise *promise_alloc(void) {
 
 /* Back to the pool, or freed: p holds nothing any more. */
 static inline void promise_recycle(tide__promise *p) {
-    if (p->loop != tide__loop_cur || !tide__pool_put(&ps.promises, tide__promise, p))
+    if (p->loop != tide__loop_cur || !tide__pool_put(&tide__promises, tide__promise, p))
         tide__free(p);
 }
 
@@ -129,9 +131,8 @@ static void promise_destroy(tide_obj *o) {
     promise_recycle(p);
 }
 
-/* take_last past its pooled case (out of line: that one then needs no
- * frame). */
-static __attribute__((noinline)) tide_val take_last_apart(tide__promise *p, tide_val v) {
+/* tide__promise_take_last (promise.h) past its pooled case. */
+tide_val tide__promise_take_last_apart(tide__promise *p, tide_val v) {
     p->hdr.rc = 0;
     p->result = tide_undefined(); /* moved out */
     if (p->head)
@@ -139,14 +140,6 @@ static __attribute__((noinline)) tide_val take_last_apart(tide__promise *p, tide
     else
         tide__free(p); /* the list keeps no more */
     return v;
-}
-
-tide_val tide__promise_take_last(tide__promise *p) {
-    tide_val v = tide__load(&p->result); /* moved out: p is not read again */
-    /* Settled: its reactions are jobs by now, and it holds nothing else. */
-    if (__builtin_expect(!p->head, 1) && tide__pool_put(&ps.promises, tide__promise, p))
-        return v;
-    return take_last_apart(p, v);
 }
 
 /* ---- The out-of-memory promise ----------------------------------------- */
@@ -599,7 +592,7 @@ static void free_pools(void) {
     tide__free(ps.unhandled);
     ps.unhandled = NULL;
     ps.nunhandled = ps.capunhandled = 0;
-    tide__pool_drain(&ps.promises);
+    tide__pool_drain(&tide__promises);
     tide__pool_drain(&ps.reactions);
     ps.oom = NULL;
     ps.on_unhandled = NULL;
@@ -646,7 +639,7 @@ static bool before_free(tide_loop *loop) {
 }
 
 static void trim_pools(void) {
-    tide__pool_trim(&ps.promises);
+    tide__pool_trim(&tide__promises);
     tide__pool_trim(&ps.reactions);
 }
 
