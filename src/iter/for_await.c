@@ -72,23 +72,25 @@ static inline __attribute__((always_inline)) bool take_result(tide__for_await *f
     return true;
 }
 
-bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
+/* The await of next()'s promise p and the step's end, in general. */
+static __attribute__((noinline)) bool await_step(tide__for_await *f, tide_val p, tide_val *var) {
+    if (p.tag != TIDE_T_PROMISE)
+        p = tide_promise_resolved(p);
     tide_val r;
+    int rc = tide__await_call(p, &r);
+    return take_result(f, rc, r, var);
+}
+
+bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
     if (f->state != IN_BODY)
         return false;
     /* As tide_async_iter_next does, with the method read at the start. */
     tide_val p = f->next(f->it, tide_undefined());
-    if (p.tag != TIDE_T_PROMISE) /* checked here: the call is the common case's cost */
-        p = tide_promise_resolved(p);
-    int rc = 0;
-    if (__builtin_expect(tide__await_fulfilled_last(p), 1)) {
-        r = tide__await_take_last(p);
-    } else {
-        tide_val s; /* apart from r, which then stays in registers */
-        rc = tide__await_call(p, &s);
-        r = s;
-    }
-    return take_result(f, rc, r, var);
+    /* The commonest case, a fulfilled promise made for this step, is taken
+     * here; await_step does the rest. */
+    if (__builtin_expect(!tide__await_fulfilled_last(p), 0))
+        return await_step(f, p, var);
+    return take_result(f, 0, tide__await_take_last(p), var);
 }
 
 /* A direct step (tide/iter.h) whose body did not answer with a value: it
