@@ -123,7 +123,7 @@ static inline __attribute__((always_inline)) bool tide__yield_sync(tide__gen_pub
 
 /* An async generator's yield answering the loop's direct step (ASKED, no
  * other request queued) from its own body: v, not a thenable, goes to the
- * loop, which is still the only thing that could run next (tide__sole is
+ * loop, which is still the only thing that could run next (tide__now.sole is
  * its coroutine); the await of the operand and the result's reaction would
  * be ticks in which nothing else runs. false (nothing touched) otherwise. */
 static inline __attribute__((always_inline)) bool tide__yield_direct(tide__gen_pub *g, tide_val v,
@@ -133,7 +133,7 @@ static inline __attribute__((always_inline)) bool tide__yield_direct(tide__gen_p
         return false;
     tide__coro_pub *self = tide__coro_pub_of(g->coro);
     struct tide__coro *to = self->resumer;
-    if (to != tide__sole || tide__val_thenable(v) || g->hdr.rc <= 1 ||
+    if (to != tide__now.sole || tide__val_thenable(v) || g->hdr.rc <= 1 ||
         __builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
         return false;
     tide__coro_cur = to;

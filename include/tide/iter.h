@@ -77,7 +77,7 @@ TIDE_EXTERN bool tide__for_await_next_slow(tide__for_await *f, tide_val *var);
 
 /* The loop's step over an async generator suspended at a yield, when
  * nothing could tell it from the full protocol's: the loop's coroutine is
- * the only thing that could run next (tide__sole), and the fairness budget
+ * the only thing that could run next (tide__now.sole), and the fairness budget
  * has room for the two ticks the step stands for. The loop asks (direct
  * ASKED) and switches straight into the body; a yield of a plain value
  * answers the same way back (tide__yield_direct in tide/gen.h), creating no
@@ -87,13 +87,13 @@ TIDE_EXTERN bool tide__for_await_next_slow(tide__for_await *f, tide_val *var);
 static inline __attribute__((always_inline)) bool tide__for_await_direct(tide__for_await *f) {
     tide__gen_pub *g = f->agen;
     struct tide__coro *c = tide__coro_cur;
-    if (!g || g->state != TIDE__GEN_YIELD || c != tide__sole ||
-        tide__ticks + 2 >= tide__tick_limit)
+    if (!g || g->state != TIDE__GEN_YIELD || c != tide__now.sole ||
+        tide__now.ticks + 2 >= tide__now.tick_limit)
         return false;
     tide__coro_pub *self = tide__coro_pub_of(c);
     if (__builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
         return false;
-    tide__ticks += 2; /* the yield's await and the result's reaction */
+    tide__now.ticks += 2; /* the yield's await and the result's reaction */
     g->direct = TIDE__DIRECT_ASKED;
     g->state = TIDE__GEN_EXEC;
     g->hdr.rc++; /* the body's, while it executes */

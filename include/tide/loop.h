@@ -117,14 +117,19 @@ TIDE_EXTERN int tide_immediate_start(tide_timer *out, tide_timer_cb cb, void *da
  * the handle is stale, or TIDE_ENOLOOP. */
 TIDE_EXTERN int tide_timer_stop(tide_timer t);
 
-/* Private, for the inline `for await` step of tide/iter.h; nothing here is
- * for direct use. The loop's own definitions are in src/loop/loop.h: the
- * coroutine whose continuation is the microtask loop's next job (if none, a
- * record that is never the running coroutine, nor NULL), and the
- * microtasks run in this checkpoint against the fairness budget. */
+/* Private, for the inline steps of tide/gen.h and tide/iter.h and the
+ * library's own fast paths; nothing here is for direct use. What is current
+ * on the calling thread, together, so that a fast path reaches all of it
+ * from one thread-pointer offset: the coroutine whose continuation is the
+ * microtask loop's next job (if none, a record that is never the running
+ * coroutine, nor NULL), the microtasks run in this checkpoint and the
+ * fairness budget, and the thread's loop. src/loop/loop.h says more. */
 struct tide__coro;
-TIDE_EXTERN extern __thread struct tide__coro *tide__sole __attribute__((tls_model("initial-exec")));
-TIDE_EXTERN extern __thread size_t tide__ticks __attribute__((tls_model("initial-exec")));
-TIDE_EXTERN extern __thread size_t tide__tick_limit __attribute__((tls_model("initial-exec")));
+typedef struct __attribute__((aligned(32))) tide__now_state {
+    struct tide__coro *sole;
+    size_t ticks, tick_limit;
+    tide_loop *loop;
+} tide__now_state;
+TIDE_EXTERN extern __thread tide__now_state tide__now __attribute__((tls_model("initial-exec")));
 
 #endif

@@ -18,13 +18,11 @@
 #include "val/pool.h"
 #include "val/val_internal.h"
 
-TIDE__TLS tide_loop *tide__loop_cur;
 TIDE__TLS tide__jobq tide__jobs;
 TIDE__TLS bool tide__draining;
 TIDE__TLS bool tide__stopped;
-TIDE_EXTERN TIDE__TLS size_t tide__ticks, tide__tick_limit = SIZE_MAX;
 struct tide__coro tide__sole_none;
-TIDE_EXTERN TIDE__TLS struct tide__coro *tide__sole = &tide__sole_none;
+TIDE_EXTERN TIDE__TLS tide__now_state tide__now = {&tide__sole_none, 0, SIZE_MAX, NULL};
 
 /* The stop flag lives in the loop; a thread-local copy serves hot paths. */
 static void set_stopped(tide_loop *l, bool v) {
@@ -66,7 +64,7 @@ static void run_user_job(tide__job *j) {
 int tide_queue_microtask(void (*fn)(void *), void *data) {
     if (!fn)
         return TIDE_EINVAL;
-    if (!tide__loop_cur)
+    if (!tide__now.loop)
         return TIDE_ENOLOOP;
     user_job *u = tide__malloc(sizeof *u);
     if (!u)
@@ -86,12 +84,12 @@ static void checkpoint(tide_loop *l) {
     if (tide__draining)
         return;
     tide__draining = true;
-    tide__ticks = 0;
+    tide__now.ticks = 0;
     do {
         tide__job *j;
         while (!l->stopped && (j = tide__job_pop())) {
             j->run(j);
-            if (++tide__ticks >= tide__tick_limit)
+            if (++tide__now.ticks >= tide__now.tick_limit)
                 goto out;
         }
         for (int i = 0; i < nhooks && !l->stopped && !l->freeing; i++)
@@ -100,21 +98,21 @@ static void checkpoint(tide_loop *l) {
     } while (!l->stopped && !tide__jobs_empty());
 out:
     tide__draining = false;
-    tide__ticks = 0;
+    tide__now.ticks = 0;
 }
 
 void tide_loop_set_budget(tide_loop *l, size_t n) {
     if (!l)
         return;
     l->budget = n;
-    if (l == tide__loop_cur)
-        tide__tick_limit = n ? n : SIZE_MAX;
+    if (l == tide__now.loop)
+        tide__now.tick_limit = n ? n : SIZE_MAX;
 }
 
 size_t tide_loop_get_budget(tide_loop *l) { return l ? l->budget : 0; }
 
 void tide_loop_checkpoint(tide_loop *l) {
-    if (l && l == tide__loop_cur && !l->stopped)
+    if (l && l == tide__now.loop && !l->stopped)
         checkpoint(l);
 }
 
@@ -191,7 +189,7 @@ int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
     if (!uv)
         pthread_once(&uv_alloc_once, use_tide_allocator);
     *out = NULL;
-    if (tide__loop_cur)
+    if (tide__now.loop)
         return TIDE_EBUSY;
     tide_loop *l = tide__calloc(1, sizeof *l);
     if (!l)
@@ -207,7 +205,7 @@ int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
     l->uv = uv;
     l->thread_key = thread_key();
     l->budget = TIDE_DEFAULT_BUDGET;
-    tide__tick_limit = TIDE_DEFAULT_BUDGET;
+    tide__now.tick_limit = TIDE_DEFAULT_BUDGET;
     uv_idle_init(uv, &l->idle);
     uv_check_init(uv, &l->check);
     uv_timer_init(uv, &l->trim);
@@ -216,20 +214,20 @@ int tide_loop_new(tide_loop **out, uv_loop_t *uv) {
     uv_unref((uv_handle_t *)&l->check);
     uv_unref((uv_handle_t *)&l->trim);
     tide__coro_main();
-    tide__loop_cur = l;
+    tide__now.loop = l;
     tide__pools_keep = true;
     *out = l;
     return 0;
 }
 
-tide_loop *tide_loop_current(void) { return tide__loop_cur; }
+tide_loop *tide_loop_current(void) { return tide__now.loop; }
 
 uv_loop_t *tide_loop_uv(tide_loop *l) { return l ? l->uv : NULL; }
 
 static int check_loop(tide_loop *l) {
     if (!l)
         return TIDE_EINVAL;
-    if (l != tide__loop_cur || l->thread_key != thread_key())
+    if (l != tide__now.loop || l->thread_key != thread_key())
         return TIDE_ETHREAD;
     return 0;
 }
@@ -310,11 +308,11 @@ int tide_loop_free(tide_loop *l) {
         uv_run(l->uv, UV_RUN_NOWAIT);
     if (l->uv == &l->own)
         uv_loop_close(&l->own);
-    tide__loop_cur = NULL;
+    tide__now.loop = NULL;
     tide__pools_keep = tide__pools_over = false;
     tide__stopped = false;
     tide__sole_clear();
-    tide__tick_limit = SIZE_MAX;
+    tide__now.tick_limit = SIZE_MAX;
     for (int i = 0; i < nhooks; i++)
         if (hooks[i].after_free)
             hooks[i].after_free();
@@ -325,5 +323,5 @@ int tide_loop_free(tide_loop *l) {
 }
 
 uint64_t tide_now(void) {
-    return tide__loop_cur ? uv_now(tide__loop_cur->uv) : 0;
+    return tide__now.loop ? uv_now(tide__now.loop->uv) : 0;
 }

@@ -30,36 +30,37 @@ typedef struct tide__jobq {
     tide__job *head, *tail;
 } tide__jobq;
 
-extern TIDE__TLS tide_loop *tide__loop_cur;
+/* tide__now (tide/loop.h) holds the thread's loop, the fairness budget and
+ * the sole coroutine described below. */
 extern TIDE__TLS tide__jobq tide__jobs;
 extern TIDE__TLS bool tide__draining;
 extern TIDE__TLS bool tide__stopped; /* the loop of this thread was stopped */
 
-/* The fairness budget: microtasks run in the current checkpoint, and how
- * many may run before macrotasks get a turn (SIZE_MAX: no limit). Fast paths
- * that skip a queued job count the ticks they stand for, and stand down once
- * the budget is spent, so that the loop can take its turn. */
-/* (declared in tide/loop.h for the inline `for await` step) */
+/* The fairness budget (tide__now.ticks, .tick_limit): microtasks run in the
+ * current checkpoint, and how many may run before macrotasks get a turn
+ * (SIZE_MAX: no limit). Fast paths that skip a queued job count the ticks
+ * they stand for, and stand down once the budget is spent, so that the loop
+ * can take its turn. */
 
-static inline bool tide__budget_left(void) { return tide__ticks < tide__tick_limit; }
+static inline bool tide__budget_left(void) { return tide__now.ticks < tide__now.tick_limit; }
 
 static inline bool tide__jobs_empty(void) { return tide__jobs.head == NULL; }
 
-/* The coroutine whose continuation would be the microtask loop's very next
- * job: a task the loop itself resumed while no other job was queued, with
+/* tide__now.sole: the coroutine whose continuation would be the microtask
+ * loop's very next job: a task the loop itself resumed while no other job was queued, with
  * nothing queued since and the loop not stopped, and not cancelled;
  * otherwise &tide__sole_none, a record that is never a running coroutine
  * (so that a fast path's comparison with the running coroutine, which is
- * NULL on a thread's own stack, needs no test for NULL). The task layer sets it when it resumes a task from a job and
- * clears it when that task suspends, ends or is cancelled; every push and
- * every stop clear it. A fast path that finds it equal to the running
- * coroutine may finish in place a step that would otherwise queue a job and
- * suspend: nothing could run in between (the fairness budget is checked
- * apart). Declared in tide/loop.h, for the inline `for await` step. */
+ * NULL on a thread's own stack, needs no test for NULL). The task layer
+ * sets it when it resumes a task from a job and clears it when that task
+ * suspends, ends or is cancelled; every push and every stop clear it. A
+ * fast path that finds it equal to the running coroutine may finish in
+ * place a step that would otherwise queue a job and suspend: nothing could
+ * run in between (the fairness budget is checked apart). */
 
 extern struct tide__coro tide__sole_none;
 
-static inline void tide__sole_clear(void) { tide__sole = &tide__sole_none; }
+static inline void tide__sole_clear(void) { tide__now.sole = &tide__sole_none; }
 
 void tide__loop_wake(tide_loop *loop);
 
@@ -72,7 +73,7 @@ static inline void tide__job_push(tide__job *j) {
     } else {
         q->head = j;
         if (!tide__draining)
-            tide__loop_wake(tide__loop_cur);
+            tide__loop_wake(tide__now.loop);
     }
     q->tail = j;
 }
@@ -106,7 +107,7 @@ typedef struct tide__loop_hooks {
 void tide__loop_add_hooks(const tide__loop_hooks *h);
 
 /* The loop of this thread or NULL. */
-static inline tide_loop *tide__loop(void) { return tide__loop_cur; }
+static inline tide_loop *tide__loop(void) { return tide__now.loop; }
 
 
 /* tide_timer_start / tide_immediate_start with a `drop` called (instead of

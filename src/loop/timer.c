@@ -44,7 +44,7 @@ static void rec_put(tide__timer *t) {
 /* A started timer's record (NULL with *rc set on an error). */
 static tide__timer *start(int *rc, bool immediate, uint64_t ms, uint64_t repeat,
                           tide_timer_cb cb, tide_timer_cb drop, void *data) {
-    tide_loop *l = tide__loop_cur;
+    tide_loop *l = tide__now.loop;
     tide__timer *t;
     if (!cb || !l || !(t = rec_get(l))) {
         *rc = !cb ? TIDE_EINVAL : !l ? TIDE_ENOLOOP : TIDE_ENOMEM;
@@ -110,9 +110,9 @@ void tide__timer_unref(tide_timer h) {
 
 int tide_timer_stop(tide_timer h) {
     tide__timer *t = h.rec;
-    if (!tide__loop_cur)
+    if (!tide__now.loop)
         return TIDE_ENOLOOP;
-    if (!t || t->gen != h.gen || !t->cb || t->loop != tide__loop_cur)
+    if (!t || t->gen != h.gen || !t->cb || t->loop != tide__now.loop)
         return TIDE_ENOENT;
     if (t->immediate) {
         /* Still in the queue: the check phase skips and recycles it. */

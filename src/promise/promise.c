@@ -92,7 +92,7 @@ static inline tide__promise *promise_init(tide__promise *p) {
     p->locked = p->handled = p->tracked = p->forwarding = false;
     p->result = tide_undefined();
     p->head = p->tail = NULL;
-    p->loop = tide__loop_cur;
+    p->loop = tide__now.loop;
     return p;
 }
 
@@ -114,7 +114,7 @@ static inline tide__promise *promise_alloc(void) {
 
 /* Back to the pool, or freed: p holds nothing any more. */
 static inline void promise_recycle(tide__promise *p) {
-    if (p->loop != tide__loop_cur || !tide__pool_put(&tide__promises, tide__promise, p))
+    if (p->loop != tide__now.loop || !tide__pool_put(&tide__promises, tide__promise, p))
         tide__free(p);
 }
 
@@ -160,7 +160,7 @@ static tide_val no_loop_promise(void) {
 }
 
 tide_val tide__promise_oom(void) {
-    if (!tide__loop_cur)
+    if (!tide__now.loop)
         return no_loop_promise();
     if (!ps.oom) {
         static TIDE__TLS tide__promise oom_storage;
@@ -171,7 +171,7 @@ tide_val tide__promise_oom(void) {
         p->locked = true;
         p->handled = true; /* shared: one caller's neglect must not stop the loop */
         p->result = tide__error_oom();
-        p->loop = tide__loop_cur;
+        p->loop = tide__now.loop;
         ps.oom = p;
     }
     return pval(ps.oom);
@@ -304,7 +304,7 @@ static void thenable_job(tide__job *j) {
 
 /* A promise of another thread's loop: its reactions would run there. */
 static inline bool foreign(const tide__promise *p) {
-    return p->loop != tide__loop_cur && !(p->hdr.flags & TIDE__OBJ_IMMORTAL);
+    return p->loop != tide__now.loop && !(p->hdr.flags & TIDE__OBJ_IMMORTAL);
 }
 
 static void thenable_discard(tide__job *j) {
@@ -355,7 +355,7 @@ static int check_promise(tide_val p, tide_val v) {
     int rc = 0;
     if (p.tag != TIDE_T_PROMISE)
         rc = TIDE_EINVAL;
-    else if (tide__promise_of(p)->loop != tide__loop_cur)
+    else if (tide__promise_of(p)->loop != tide__now.loop)
         rc = TIDE_ETHREAD;
     else if (tide__promise_of(p)->locked)
         rc = TIDE_EALREADY;
@@ -381,7 +381,7 @@ int tide_promise_reject(tide_val p, tide_val reason) {
 /* ---- Construction ------------------------------------------------------ */
 
 tide_val tide_promise_new(void) {
-    if (!tide__loop_cur)
+    if (!tide__now.loop)
         return no_loop_promise();
     tide__promise *p = promise_alloc();
     return p ? pval(p) : tide__promise_oom();
@@ -399,7 +399,7 @@ static inline tide_val born_fulfilled(tide__promise *fp, tide_val v) {
  * pooled case saves no registers. */
 static __attribute__((noinline)) tide_val resolved_slow(tide_val v) {
     tide__promise *fp;
-    if (!tide__val_thenable(v) && tide__loop_cur && (fp = promise_alloc()))
+    if (!tide__val_thenable(v) && tide__now.loop && (fp = promise_alloc()))
         return born_fulfilled(fp, v);
     tide_val p = tide_promise_new();
     if (tide__promise_of(p)->hdr.flags & TIDE__OBJ_IMMORTAL)
@@ -413,7 +413,7 @@ tide_val tide_promise_resolved(tide_val v) {
     if (v.tag == TIDE_T_PROMISE)
         return v;
     tide__promise *fp;
-    if (__builtin_expect(!tide__val_thenable(v) && tide__loop_cur && (fp = promise_pop()), 1))
+    if (__builtin_expect(!tide__val_thenable(v) && tide__now.loop && (fp = promise_pop()), 1))
         return born_fulfilled(fp, v);
     return resolved_slow(v);
 }
@@ -474,7 +474,7 @@ static void then_drop(tide__reaction *r) {
 }
 
 tide_val tide_promise_then(tide_val p, tide_then_fn ok, tide_then_fn err, void *data) {
-    if (!tide__loop_cur) {
+    if (!tide__now.loop) {
         tide_release(p);
         return no_loop_promise();
     }

@@ -38,7 +38,7 @@ static tide_val sig_new(void) {
     tide__sig *s = tide__sig_of(v);
     if (s) {
         s->reason = tide_undefined();
-        s->loop = tide__loop_cur;
+        s->loop = tide__now.loop;
     }
     return v;
 }
@@ -168,7 +168,7 @@ int tide_abort_controller_abort(tide_val c, tide_val reason) {
         return TIDE_EINVAL;
     }
     tide__sig *s = tide__sig_of(((controller *)tide_object_data(c))->signal);
-    if (s->loop != tide__loop_cur) {
+    if (s->loop != tide__now.loop) {
         tide_release(reason);
         return TIDE_ETHREAD;
     }

@@ -28,12 +28,12 @@ bool tide_in_task(void) { return tide__task_self() != NULL; }
 
 /* Whether the microtask loop itself resumes t (from a job), about to
  * switch to it: with nothing else queued, its continuation is the loop's
- * next job (tide__sole) — unless it is cancelled (tide__sole_recheck). */
+ * next job (tide__now.sole) — unless it is cancelled (tide__sole_recheck). */
 static inline void set_from_drain(tide__task *t, bool from_drain) {
     t->from_drain = from_drain;
     if (from_drain && tide__jobs_empty() && !tide__stopped && !tide__task_cancelled(t))
-        tide__sole = t->coro;
-    else if (from_drain || tide__sole == t->coro)
+        tide__now.sole = t->coro;
+    else if (from_drain || tide__now.sole == t->coro)
         tide__sole_clear(); /* (or left over from its last turn) */
 }
 
@@ -109,11 +109,11 @@ static tide__coro *suspend_target(tide__task *t) {
      * an async generator's direct `for await` step (tide/iter.h), which
      * resumes the body from a loop, not from the microtask loop. */
     t->from_drain = false;
-    if (tide__sole == t->coro)
+    if (tide__now.sole == t->coro)
         tide__sole_clear();
     if (from_drain && !tide__stopped && tide__budget_left() && (j = tide__job_peek()) &&
         j->run == await_fire) {
-        tide__ticks++; /* the job the loop would have run */
+        tide__now.ticks++; /* the job the loop would have run */
         tide__task *u = (tide__task *)tide__job_pop();
         await_take(u);
         u->coro->resumer = to;
@@ -138,7 +138,7 @@ static void value_fire(tide__job *j) {
 /* Whether the task's continuation would be the very next job anyway (and
  * the budget allows one more tick, which the caller then counts). */
 static inline bool next_in_line(const tide__task *t) {
-    return tide__sole == t->coro && tide__budget_left();
+    return tide__now.sole == t->coro && tide__budget_left();
 }
 
 /* The status an await of a settled promise gives, its outcome in *out. */
@@ -166,7 +166,7 @@ static __attribute__((noinline)) int take_last_apart(tide__promise *p, tide_val 
  * for await awaits promises made for one step, and keeps it inline). */
 static inline __attribute__((always_inline)) int take_settled(tide__promise *p, tide_val *out,
                                                               bool apart) {
-    tide__ticks++;
+    tide__now.ticks++;
     p->handled = true;
     if (__builtin_expect(p->hdr.flags & TIDE__OBJ_IMMORTAL, 0)) {
         *out = tide_retain(tide__load(&p->result));
@@ -203,7 +203,7 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
         v = tide_promise_resolved(v); /* a thenable: adopt it first (a tick more) */
     if (v.tag != TIDE_T_PROMISE) {
         if (next_in_line(t)) {
-            tide__ticks++;
+            tide__now.ticks++;
             *out = v;
             *rc = 0;
             return false;
@@ -214,7 +214,7 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
         return true;
     }
     tide__promise *p = tide__promise_of(v);
-    if (__builtin_expect(p->loop != tide__loop_cur && !(p->hdr.flags & TIDE__OBJ_IMMORTAL), 0)) {
+    if (__builtin_expect(p->loop != tide__now.loop && !(p->hdr.flags & TIDE__OBJ_IMMORTAL), 0)) {
         tide_release(v);
         *out = tide_error_new(TIDE_ETHREAD, "tide_await: the promise belongs to another thread's loop");
         *rc = TIDE_ETHREAD;
@@ -260,10 +260,11 @@ static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out)
  * otherwise the await is set up and TIDE__AWAIT_SUSPEND returned. */
 static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out, bool apart) {
     tide__coro *c = tide__coro_cur;
-    /* The task is not cancelled: it is tide__sole's (tide__sole_recheck). */
-    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c == tide__sole && tide__budget_left(), 1)) {
+    /* The task is not cancelled: it is tide__now.sole's (tide__sole_recheck). */
+    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c == tide__now.sole && tide__budget_left(),
+                         1)) {
         tide__promise *p = tide__promise_of(v);
-        if (p->state != TIDE_PENDING && p->loop == tide__loop_cur)
+        if (p->state != TIDE_PENDING && p->loop == tide__now.loop)
             return take_settled(p, out, apart);
     }
     return await_begin_slow(v, out);
@@ -331,7 +332,7 @@ static void task_entry(void *arg) {
     if (t.next)
         t.next->prev = t.prev;
     t.coro->user = NULL;
-    if (tide__sole == t.coro)
+    if (tide__now.sole == t.coro)
         tide__sole_clear(); /* its coroutine may serve another task next */
 }
 

@@ -81,13 +81,13 @@ static inline bool tide__task_cancelled(const tide__task *t) {
     return t->sig && !t->shielded && t->sig->aborted;
 }
 
-/* tide__sole (loop/loop.h) never names a cancelled task, so that the fast
+/* tide__now.sole (loop/loop.h) never names a cancelled task, so that the fast
  * paths that find it equal to the running coroutine need not look at the
  * task's signal (a cancelled task's waits end at once instead): the task
  * layer sets it only for a task that is not, and whatever may cancel one
  * (an abort, a shield lifted) calls this. */
 static inline void tide__sole_recheck(void) {
-    tide__task *t = tide__sole->user; /* NULL in tide__sole_none */
+    tide__task *t = tide__now.sole->user; /* NULL in tide__sole_none */
     if (t && tide__task_cancelled(t))
         tide__sole_clear();
 }
@@ -98,16 +98,16 @@ static inline void tide__sole_recheck(void) {
  * so not cancelled). tide__await_call's commonest case, and for await's. */
 static inline bool tide__await_fulfilled_last(tide_val v) {
     tide__coro *c = tide__coro_cur;
-    if (v.tag != TIDE_T_PROMISE || c != tide__sole || !tide__budget_left())
+    if (v.tag != TIDE_T_PROMISE || c != tide__now.sole || !tide__budget_left())
         return false;
     tide__promise *p = tide__promise_of(v);
     return p->state == TIDE_FULFILLED && p->hdr.rc == 1 && !(p->hdr.flags & TIDE__OBJ_IMMORTAL) &&
-           p->loop == tide__loop_cur;
+           p->loop == tide__now.loop;
 }
 
 /* The await of such a v, status 0: its tick counted, its value returned. */
 static inline tide_val tide__await_take_last(tide_val v) {
-    tide__ticks++;
+    tide__now.ticks++;
     return tide__promise_take_last(tide__promise_of(v));
 }
 
