@@ -86,8 +86,10 @@ TIDE_EXTERN bool tide__for_await_next_slow(tide__for_await *f, tide_val *var);
  * body, state 0, and no step is asked for once it has left it.) */
 static inline __attribute__((always_inline)) bool tide__for_await_direct(tide__for_await *f) {
     tide__gen_pub *g = f->agen;
+    if (!g) /* apart, so that a loop over any other iterator reads no more */
+        return false;
     struct tide__coro *c = tide__coro_cur;
-    if (!g || g->state != TIDE__GEN_YIELD || c != tide__now.sole ||
+    if (g->state != TIDE__GEN_YIELD || c != tide__now.sole ||
         tide__now.ticks + 2 >= tide__now.tick_limit)
         return false;
     tide__coro_pub *self = tide__coro_pub_of(c);
