@@ -2,7 +2,7 @@
  * library: tide_yield and tide_for_of over a sync generator, tide_await,
  * and tide_for_await over an async generator and over a hand-written async
  * iterator, each call into libtide.so for the private symbols they need
- * (tide__coro_cur, tide__sole, tide__yield_resumed, ...). A symbol
+ * (tide__coro_cur, tide__now, tide__yield_resumed, ...). A symbol
  * the library forgot to export fails this program's link; a step that goes
  * wrong fails its sums. Public API only. Prints "N passed, M failed". */
 #include <stdio.h>

@@ -773,13 +773,9 @@ static tide_val return_logged(tide_val self UNUSED, tide_val v) {
 }
 ASYNC_CLASS(no_next_iter, NULL, return_logged);
 
-static int main_no_next(void *arg UNUSED, tide_val *out UNUSED) {
-    tide_val x, e;
-    int rc;
-    tide_for_await (x, make(&no_next_iter, "n", 0), &rc, &e) {
-        trace("body %s", show(x));
-        tide_release(x);
-    }
+/* The JavaScript twins' catch after a loop that must throw: traces what was
+ * caught, or that the loop ended without. e taken. */
+static int caught(int rc, tide_val e) {
     if (rc < 0)
         trace("caught %s", why(e));
     else
@@ -788,14 +784,60 @@ static int main_no_next(void *arg UNUSED, tide_val *out UNUSED) {
     return 0;
 }
 
+static int main_no_next(void *arg UNUSED, tide_val *out UNUSED) {
+    tide_val x, e;
+    int rc;
+    tide_for_await (x, make(&no_next_iter, "n", 0), &rc, &e) {
+        trace("body %s", show(x));
+        tide_release(x);
+    }
+    return caught(rc, e);
+}
+
 static void for_await_next_not_callable(void **state UNUSED) {
     run(main_no_next);
     expect_node("for_await_next_not_callable");
 }
 
+/* tide_for_await_throw from a loop nested in the body ends the for await at
+ * its next step although its `break` leaves only the inner loop (nothing
+ * follows it in this body) — over an async generator that yields plain
+ * values too, whose steps hand them over directly. */
+static int ten_nested(tide_gen *g, void *arg UNUSED, tide_val *out) {
+    int rc = 0;
+    for (int i = 0; i < 10 && rc == 0; i++)
+        rc = tide_yield(g, tide_int(i), out);
+    if (rc == 0)
+        trace("body ends");
+    trace("body finally");
+    if (rc == 0)
+        *out = tide_undefined();
+    return rc;
+}
+
+static int main_throw_nested(void *arg UNUSED, tide_val *out UNUSED) {
+    tide_val x, e;
+    int rc;
+    tide_for_await (x, tide_async_gen(ten_nested, NULL), &rc, &e) {
+        long i = (long)tide_get_int(x);
+        tide_release(x);
+        trace("item %ld", i);
+        for (int k = 0; k < 1; k++)
+            if (i == 2)
+                tide_for_await_throw(TIDE_EIO, err("stop"));
+    }
+    return caught(rc, e);
+}
+
+static void for_await_throw_nested(void **state UNUSED) {
+    run(main_throw_nested);
+    expect_node("for_await_throw_nested");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(for_await_next_not_callable),
+        cmocka_unit_test(for_await_throw_nested),
         cmocka_unit_test(checklist_39), cmocka_unit_test(checklist_40),
         cmocka_unit_test(checklist_41), cmocka_unit_test(checklist_42),
         cmocka_unit_test(checklist_43), cmocka_unit_test(checklist_44),

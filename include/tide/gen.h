@@ -254,7 +254,10 @@ TIDE_EXTERN void tide__for_of_throw(tide__for_of *f, int rc, tide_val reason);
          tide__for_of_next(&tide__for, &(var));)
 
 /* Leaves the innermost tide_for_of body with an error (a `throw`). A statement
- * expression (GNU C) that ends in `break`, so it is one statement anywhere. */
+ * expression (GNU C) that ends in `break`, so it is one statement anywhere;
+ * inside a loop or switch nested in the body that `break` leaves only the
+ * nested one: the rest of the body still runs, and the loop ends at its next
+ * step. */
 #define tide_for_of_throw(rc, reason) ({ tide__for_of_throw(&tide__for, (rc), (reason)); break; })
 
 #endif

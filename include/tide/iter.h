@@ -82,8 +82,9 @@ TIDE_EXTERN bool tide__for_await_next_slow(tide__for_await *f, tide_val *var);
  * ASKED) and switches straight into the body; a yield of a plain value
  * answers the same way back (tide__yield_direct in tide/gen.h), creating no
  * promise; anything else the body does leaves the rest to
- * tide__for_await_finish. (f->agen is set only when the loop begins in its
- * body, state 0, and no step is asked for once it has left it.) */
+ * tide__for_await_finish. (f->agen is set only while the loop is in its
+ * body, state 0: tide__for_await_throw clears it, and no step is asked for
+ * after the others that leave the body.) */
 static inline __attribute__((always_inline)) bool tide__for_await_direct(tide__for_await *f) {
     tide__gen_pub *g = f->agen;
     if (!g) /* apart, so that a loop over any other iterator reads no more */
@@ -127,7 +128,10 @@ TIDE_EXTERN void tide__for_await_throw(tide__for_await *f, int rc, tide_val reas
          tide__for_await_next(&tide__fa, &(var));)
 
 /* Leaves the innermost tide_for_await body with an error (a `throw`). A statement
- * expression (GNU C) that ends in `break`, so it is one statement anywhere. */
+ * expression (GNU C) that ends in `break`, so it is one statement anywhere;
+ * inside a loop or switch nested in the body that `break` leaves only the
+ * nested one: the rest of the body still runs, and the loop ends at its next
+ * step. */
 #define tide_for_await_throw(rc, reason) ({ tide__for_await_throw(&tide__fa, (rc), (reason)); break; })
 
 #endif

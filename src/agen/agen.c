@@ -310,12 +310,8 @@ int tide__agen_yield_raw(tide_gen *g, tide_val v, tide_val *in) {
                     g->name);
             tide__task_suspend(t); /* never resumed */
         }
-        if (queue_empty(g)) {
-            *in = tide_error_new(TIDE_ENOMEM, NULL);
-            return TIDE_ENOMEM;
-        }
     }
-    return unwrap(g, in);
+    return tide__yield_resumed(g, in);
 }
 
 int tide__yield_resumed(tide_gen *g, tide_val *in) {
@@ -344,17 +340,19 @@ tide_gen *tide__agen_inlinable(tide_val it) {
 
 int tide__agen_direct_rest(tide_gen *g, tide_val *out) {
     if (g->direct == TIDE__DIRECT_ANSWERED) {
+        /* The body ran to its end (a yield's answer, not done, the loop's
+         * inline step took itself). */
         tide_val v = tide__take(&g->value);
         g->direct = TIDE__DIRECT_NONE;
-        if (g->done && tide__jobs_empty()) {
+        if (tide__jobs_empty()) {
             *out = v;
             return g->status < 0 ? g->status : 1;
         }
-        /* The body ran to its end inside next() and queued jobs on the way:
-         * in JavaScript the loop's await is queued only when next() returns,
-         * behind those jobs. Hand back a settled promise to await instead. */
+        /* It queued jobs on the way: in JavaScript the loop's await is
+         * queued only when next() returns, behind those jobs. Hand back a
+         * settled promise to await instead. */
         *out = g->status < 0 ? tide_promise_rejected(v)
-                             : tide_promise_resolved(tide_iter_result(v, g->done));
+                             : tide_promise_resolved(tide_iter_result(v, true));
         return 0;
     }
     /* ASKED: the body did something else first (awaited, yielded a

@@ -57,8 +57,8 @@ static __attribute__((noinline)) bool take_failure(tide__for_await *f, int rc, t
     return false;
 }
 
-/* An awaited next() result: the loop goes on with its value (into *var:
- * see tide__for_await_finish), or ends. */
+/* An awaited next() result: the loop goes on with its value, moved into
+ * *var, or ends. */
 static inline __attribute__((always_inline)) bool take_result(tide__for_await *f, int rc, tide_val r,
                                                               tide_val *var) {
     bool done;
@@ -99,8 +99,10 @@ bool tide__for_await_next_slow(tide__for_await *f, tide_val *var) {
 bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
     tide_val r;
     int k = tide__agen_direct_rest((tide_gen *)f->it.u.o, &r);
-    if (k == 0)
-        return take_result(f, tide__await_call(r, &r), r, var);
+    if (k == 0) {
+        int rc = tide__await_call(r, &r);
+        return take_result(f, rc, r, var);
+    }
     if (k < 0)
         return take_result(f, k, r, var);
     f->state = ENDED;
@@ -110,6 +112,9 @@ bool tide__for_await_finish(tide__for_await *f, tide_val *var) {
 
 void tide__for_await_throw(tide__for_await *f, int rc, tide_val reason) {
     f->state = THROWN;
+    /* Its `break` may leave only a loop nested in the body: the next step
+     * must see the state, which the direct one does not read. */
+    f->agen = NULL;
     set_error(f, rc, reason);
 }
 

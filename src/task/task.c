@@ -199,7 +199,7 @@ static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
         *rc = tide__sig_status(t->sig);
         return false;
     }
-    if (v.tag == TIDE_T_OBJECT && v.u.o->cls && v.u.o->cls->then)
+    if (v.tag != TIDE_T_PROMISE && tide__val_thenable(v))
         v = tide_promise_resolved(v); /* a thenable: adopt it first (a tick more) */
     if (v.tag != TIDE_T_PROMISE) {
         if (next_in_line(t)) {

@@ -52,10 +52,6 @@ static inline void **tide__pool_link_at(void *o, size_t size) {
     return (void **)(void *)((char *)o + size - sizeof(void *));
 }
 
-static inline void **tide__pool_link(const tide__pool *p, void *o) {
-    return tide__pool_link_at(o, p->size);
-}
-
 /* Set by the loop layer while the thread has a loop. */
 extern TIDE__TLS bool tide__pools_keep;
 /* Set when a list grows past its floor; the loop layer then arms its trim
@@ -77,7 +73,7 @@ static inline void *tide__pool_get_(tide__pool *p, size_t size) {
 
 /* Gives o back. False when the list keeps no more (no loop runs and it
  * holds its floor): the caller frees o. */
-static inline bool tide__pool_put_(tide__pool *p, void *o, size_t size) {
+static inline bool tide__pool_put_(tide__pool *p, size_t size, void *o) {
     if (p->n >= p->floor) {
         if (!tide__pools_keep)
             return false;
@@ -92,7 +88,7 @@ static inline bool tide__pool_put_(tide__pool *p, void *o, size_t size) {
 
 /* The same for a list of objects of type T. */
 #define tide__pool_get(p, T) ((T *)tide__pool_get_((p), sizeof(T)))
-#define tide__pool_put(p, T, o) tide__pool_put_((p), (o), sizeof(T))
+#define tide__pool_put(p, T, o) tide__pool_put_((p), sizeof(T), (o))
 
 /* Frees what stayed in the list since the last trim, down to its floor. */
 void tide__pool_trim(tide__pool *p);

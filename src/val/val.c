@@ -367,11 +367,10 @@ static inline tide_val pair_from_pool(tide_type t, bool flag, tide_val value) {
  * path saves no registers for the calls. */
 static __attribute__((noinline)) tide_val pair_new_slow(tide_type t, bool flag, tide_val value) {
     tide__pair *r = NULL;
-    if (!tide__alloc_should_fail()) {
-        if (tide__pairs.head)
-            return pair_from_pool(t, flag, value);
+    if (!tide__pairs.head) /* (tide__malloc counts the injected failure) */
         r = obj_alloc(sizeof(tide__pair), t, NULL);
-    }
+    else if (!tide__alloc_should_fail())
+        return pair_from_pool(t, flag, value);
     if (!r) {
         tide_release(value);
         return oom();
