@@ -107,7 +107,7 @@ static inline __attribute__((always_inline)) bool tide__yield_sync(tide__gen_pub
     if (g->fast != TIDE__GEN_FAST_SYNC || !g->coro || g->coro != tide__coro_cur)
         return false;
     tide__coro_pub *self = tide__coro_pub_of(g->coro);
-    if (__builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
+    if (!tide__coro_pub_intact(self))
         return false;
     struct tide__coro *to = self->resumer;
     tide__coro_cur = to;
@@ -134,7 +134,7 @@ static inline __attribute__((always_inline)) bool tide__yield_direct(tide__gen_p
     tide__coro_pub *self = tide__coro_pub_of(g->coro);
     struct tide__coro *to = self->resumer;
     if (to != tide__now.sole || tide__val_thenable(v) || g->hdr.rc <= 1 ||
-        __builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
+        !tide__coro_pub_intact(self))
         return false;
     tide__coro_cur = to;
     g->status = 0;
@@ -219,7 +219,7 @@ static inline __attribute__((always_inline)) bool tide__for_of_gen(tide__for_of 
     if (!g || g->state != TIDE__GEN_YIELD || f->state != 0)
         return false;
     tide__coro_pub *self = tide__coro_pub_of(f->self);
-    if (__builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
+    if (!tide__coro_pub_intact(self))
         return false;
     tide__coro_cur = g->coro;
     g->status = 0;

@@ -94,7 +94,7 @@ static inline __attribute__((always_inline)) bool tide__for_await_direct(tide__f
         tide__now.ticks + 2 >= tide__now.tick_limit)
         return false;
     tide__coro_pub *self = tide__coro_pub_of(c);
-    if (__builtin_expect(self->canary && *self->canary != TIDE__CANARY, 0))
+    if (!tide__coro_pub_intact(self))
         return false;
     tide__now.ticks += 2; /* the yield's await and the result's reaction */
     g->direct = TIDE__DIRECT_ASKED;

@@ -28,6 +28,7 @@
 #ifndef TIDE_SWITCH_H
 #define TIDE_SWITCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifndef TIDE_EXTERN
@@ -61,6 +62,13 @@ TIDE_EXTERN extern __thread struct tide__coro *tide__coro_cur
 
 static inline tide__coro_pub *tide__coro_pub_of(struct tide__coro *c) {
     return (tide__coro_pub *)(void *)c;
+}
+
+/* Whether c's stack is intact: its canary, where it has one, is as written.
+ * An inline step checks the stack it leaves and, finding it overwritten,
+ * leaves the switch to the library's path, which reports the overflow. */
+static inline bool tide__coro_pub_intact(const tide__coro_pub *c) {
+    return !__builtin_expect(c->canary && *c->canary != TIDE__CANARY, 0);
 }
 
 #if defined(__x86_64__)

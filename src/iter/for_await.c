@@ -74,10 +74,8 @@ static inline __attribute__((always_inline)) bool take_result(tide__for_await *f
 
 /* The await of next()'s promise p and the step's end, in general. */
 static __attribute__((noinline)) bool await_step(tide__for_await *f, tide_val p, tide_val *var) {
-    if (p.tag != TIDE_T_PROMISE)
-        p = tide_promise_resolved(p);
     tide_val r;
-    int rc = tide__await_call(p, &r);
+    int rc = tide__await_call(tide_promise_resolved(p), &r); /* a promise stays as it is */
     return take_result(f, rc, r, var);
 }
 
