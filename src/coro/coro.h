@@ -157,7 +157,9 @@ void tide__ctx_init(tide__ctx *c, char *lo, char *hi, void (*entry)(void *),
 /* Whether the stack c runs on is intact: its canary, where it has one, is
  * as it was written. */
 static inline bool tide__coro_intact(const tide__coro *c) {
-    return tide__coro_pub_intact((const tide__coro_pub *)(const void *)c);
+    /* Not through tide__coro_pub_intact: in the ucontext build the record
+     * does not begin with tide__coro_pub's fields. */
+    return !c->canary || *c->canary == TIDE__CANARY;
 }
 
 /* begin without the canary check, for callers that made it themselves. */
