@@ -21,6 +21,7 @@
 TIDE__TLS tide__jobq tide__jobs;
 TIDE__TLS bool tide__draining;
 TIDE__TLS bool tide__stopped;
+TIDE__TLS bool tide__checkpoint_due;
 struct tide__coro tide__sole_none;
 TIDE_EXTERN TIDE__TLS tide__now_state tide__now = {&tide__sole_none, 0, SIZE_MAX, NULL};
 
@@ -92,9 +93,12 @@ static void checkpoint(tide_loop *l) {
             if (++tide__now.ticks >= tide__now.tick_limit)
                 goto out;
         }
-        for (int i = 0; i < nhooks && !l->stopped && !l->freeing; i++)
-            if (hooks[i].checkpoint_end)
-                hooks[i].checkpoint_end(l);
+        if (tide__checkpoint_due && !l->stopped && !l->freeing) {
+            tide__checkpoint_due = false; /* a hook may raise it again */
+            for (int i = 0; i < nhooks && !l->stopped && !l->freeing; i++)
+                if (hooks[i].checkpoint_end)
+                    hooks[i].checkpoint_end(l);
+        }
     } while (!l->stopped && !tide__jobs_empty());
 out:
     tide__draining = false;
@@ -310,7 +314,7 @@ int tide_loop_free(tide_loop *l) {
         uv_loop_close(&l->own);
     tide__now.loop = NULL;
     tide__pools_keep = tide__pools_over = false;
-    tide__stopped = false;
+    tide__stopped = tide__checkpoint_due = false;
     tide__sole_clear();
     tide__now.tick_limit = SIZE_MAX;
     for (int i = 0; i < nhooks; i++)

@@ -90,7 +90,7 @@ static inline tide__job *tide__job_pop(void) {
 static inline tide__job *tide__job_peek(void) { return tide__jobs.head; }
 
 /* Hooks the layers above register (from constructors): what to do at the
- * end of every checkpoint (the promise layer reports unhandled rejections),
+ * end of a checkpoint (the promise layer reports unhandled rejections),
  * and at loop teardown (the task layer cancels parked coroutines; pools are
  * emptied). */
 typedef struct tide__loop_hooks {
@@ -105,6 +105,11 @@ typedef struct tide__loop_hooks {
 } tide__loop_hooks;
 
 void tide__loop_add_hooks(const tide__loop_hooks *h);
+
+/* Raised by a layer that has work for the end of the checkpoint (a
+ * rejection to report): the checkpoint_end hooks run only then, so that a
+ * checkpoint with nothing to report, the common case, skips them. */
+extern TIDE__TLS bool tide__checkpoint_due;
 
 /* The loop of this thread or NULL. */
 static inline tide_loop *tide__loop(void) { return tide__now.loop; }
@@ -126,7 +131,8 @@ int tide__timer_start(tide_timer *out, bool immediate, uint64_t ms,
  * memory the caches lost since its last turn, the misses then overlap the
  * callbacks before instead of stalling the task's own (the hops benchmark:
  * docs/performance.md). warm must only read memory that stays valid while
- * the immediate is queued and its cb set, and must change nothing. */
+ * the immediate is queued, and must change nothing. Such an immediate has
+ * no handle: it cannot be stopped, only dropped with its loop. */
 typedef void (*tide__warm_fn)(void *data, unsigned stage);
 #define TIDE__WARM_STAGES 4
 int tide__immediate_start(tide_timer_cb cb, tide_timer_cb drop, tide__warm_fn warm, void *data);

@@ -13,19 +13,26 @@
 
 static void on_timer(uv_timer_t *h);
 
-static tide__timer *rec_get(tide_loop *l) {
-    tide__timer *t = l->free_timers;
+/* A new record, initialised once (NULL on ENOMEM). Apart from rec_get, so
+ * that the common case saves no registers for the allocation. */
+static __attribute__((noinline)) tide__timer *rec_new(tide_loop *l) {
+    tide__timer *t = tide__calloc(1, sizeof *t);
     if (t) {
-        l->free_timers = t->next;
-    } else {
-        if (!(t = tide__calloc(1, sizeof *t)))
-            return NULL;
         uv_timer_init(l->uv, &t->h);
         t->h.data = t;
         t->loop = l;
         t->all = l->all_timers;
         l->all_timers = t;
     }
+    return t;
+}
+
+static inline tide__timer *rec_get(tide_loop *l) {
+    tide__timer *t = l->free_timers;
+    if (__builtin_expect(t != NULL, 1))
+        l->free_timers = t->next;
+    else if (!(t = rec_new(l)))
+        return NULL;
     t->next = NULL;
     return t;
 }
@@ -41,9 +48,24 @@ static void rec_put(tide__timer *t) {
     l->free_timers = t;
 }
 
-/* A started timer's record (NULL with *rc set on an error). */
-static tide__timer *start(int *rc, bool immediate, uint64_t ms, uint64_t repeat,
-                          tide_timer_cb cb, tide_timer_cb drop, void *data) {
+/* Queues an immediate; the idle handle changes only if it must (as
+ * tide__loop_idle_update would decide: wanted unless the loop stopped). */
+static inline void imm_queue(tide_loop *l, tide__timer *t) {
+    if (l->imm_tail)
+        l->imm_tail->next = t;
+    else
+        l->imm_head = t;
+    l->imm_tail = t;
+    l->imm_pending++;
+    if (l->idle_on == l->stopped)
+        tide__loop_idle_update(l);
+}
+
+/* A started timer's record (NULL with *rc set on an error). Inline in its
+ * two callers: an immediate's start is on the path of every hop. */
+static inline __attribute__((always_inline)) tide__timer *
+start(int *rc, bool immediate, uint64_t ms, uint64_t repeat, tide_timer_cb cb,
+      tide_timer_cb drop, tide__warm_fn warm, void *data) {
     tide_loop *l = tide__now.loop;
     tide__timer *t;
     if (!cb || !l || !(t = rec_get(l))) {
@@ -53,16 +75,11 @@ static tide__timer *start(int *rc, bool immediate, uint64_t ms, uint64_t repeat,
     *rc = 0;
     t->cb = cb;
     t->drop = drop;
+    t->warm = warm;
     t->data = data;
     t->immediate = immediate;
     if (immediate) {
-        if (l->imm_tail)
-            l->imm_tail->next = t;
-        else
-            l->imm_head = t;
-        l->imm_tail = t;
-        l->imm_pending++;
-        tide__loop_idle_update(l);
+        imm_queue(l, t);
     } else {
         uv_ref((uv_handle_t *)&t->h); /* a recycled record may have been unref'd */
         t->unref = false;
@@ -75,7 +92,7 @@ int tide__timer_start(tide_timer *out, bool immediate, uint64_t ms,
                       uint64_t repeat, tide_timer_cb cb, tide_timer_cb drop,
                       void *data) {
     int rc;
-    tide__timer *t = start(&rc, immediate, ms, repeat, cb, drop, data);
+    tide__timer *t = start(&rc, immediate, ms, repeat, cb, drop, NULL, data);
     if (t && out) {
         out->rec = t;
         out->gen = t->gen;
@@ -85,9 +102,7 @@ int tide__timer_start(tide_timer *out, bool immediate, uint64_t ms,
 
 int tide__immediate_start(tide_timer_cb cb, tide_timer_cb drop, tide__warm_fn warm, void *data) {
     int rc;
-    tide__timer *t = start(&rc, true, 0, 0, cb, drop, data);
-    if (t)
-        t->warm = warm;
+    start(&rc, true, 0, 0, cb, drop, warm, data);
     return rc;
 }
 
@@ -143,9 +158,9 @@ static void on_timer(uv_timer_t *h) {
 }
 
 /* The records the phase prepares ahead of the one it runs, in a ring: the
- * j-th record of the phase sits in ring[j % AHEAD] for the AHEAD runs
- * before its own (NULL past the end), and the next to enter is prefetched
- * a run before it does. Stage s of a record's warm hook comes when it is
+ * j-th record of the phase has its hook in ring[j % AHEAD] for the AHEAD
+ * runs before its own, and the next to enter is prefetched a run before it
+ * does. Stage s of a record's warm hook comes when it is
  * LAST + (TIDE__WARM_STAGES - 1 - s) * GAP records away: each stage has GAP
  * callbacks' time for its prefetches to arrive, and the last LAST (the
  * memory of a task resumed after many others has often left the TLB as
@@ -161,15 +176,36 @@ static inline void prefetch_rec(const tide__timer *t) {
     __builtin_prefetch((const char *)&t->warm + sizeof t->warm - 1);
 }
 
+/* What a ring slot holds: the record's warm hook and its data, read once as
+ * the record enters the ring (its lines came a run before). A record
+ * without a hook, and the slots past the queue's end, warm nothing. An
+ * immediate with a hook has no handle and cannot be stopped, so what the
+ * slot holds stays valid until the record runs. */
+typedef struct warm_slot {
+    tide__warm_fn fn;
+    void *data;
+} warm_slot;
+
+static void warm_none(void *data, unsigned stage) {
+    (void)data;
+    (void)stage;
+}
+
+static inline warm_slot slot_of(const tide__timer *t) {
+    if (t && t->warm)
+        return (warm_slot){t->warm, t->data};
+    return (warm_slot){warm_none, NULL};
+}
+
 typedef struct lookahead {
-    tide__timer *ring[AHEAD];
+    warm_slot ring[AHEAD];
     tide__timer *far; /* the next record to enter the ring */
     unsigned k;       /* the run under way */
 } lookahead;
 
 static void look_init(lookahead *la, tide__timer *t) {
     for (int i = 0; i < AHEAD; i++) {
-        la->ring[i] = t;
+        la->ring[i] = slot_of(t);
         t = t ? t->next : NULL;
     }
     if ((la->far = t))
@@ -177,18 +213,16 @@ static void look_init(lookahead *la, tide__timer *t) {
     la->k = 0;
 }
 
-/* Before the k-th run. Only records with a callback still set are warmed
- * (stopped ones may hold data already released). */
-static void look_step(lookahead *la) {
+/* Before the k-th run. */
+static inline void look_step(lookahead *la) {
     unsigned k = la->k++;
     tide__timer *f = la->far;
-    la->ring[k % AHEAD] = f; /* in place of the record now being run */
+    la->ring[k % AHEAD] = slot_of(f); /* in place of the record now being run */
     if (f && (la->far = f->next)) /* f's lines came a run ago */
         prefetch_rec(la->far);
     for (unsigned s = 0; s < TIDE__WARM_STAGES; s++) {
-        tide__timer *r = la->ring[(k + LAST + (TIDE__WARM_STAGES - 1 - s) * GAP) % AHEAD];
-        if (r && r->warm && r->cb)
-            r->warm(r->data, s);
+        warm_slot *w = &la->ring[(k + LAST + (TIDE__WARM_STAGES - 1 - s) * GAP) % AHEAD];
+        w->fn(w->data, s);
     }
 }
 

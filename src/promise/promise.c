@@ -190,6 +190,20 @@ static void track_unhandled(tide__promise *p) {
     }
     p->tracked = true;
     ps.unhandled[ps.nunhandled++] = tide_retain(pval(p));
+    tide__checkpoint_due = true;
+}
+
+/* A thenable's resolver keeps the promise it settles in result while
+ * pending: its settlement is that promise's. Apart, so that the common
+ * case needs no frame for the recursion. */
+static __attribute__((noinline)) void settle_forwarding(tide__promise *p, bool rejected,
+                                                        tide_val v) {
+    tide_val target = p->result;
+    p->forwarding = false;
+    p->result = tide_undefined();
+    tide__promise_settle(p, rejected, tide_retain(v));
+    tide__promise_settle(tide__promise_of(target), rejected, v);
+    tide_release(target);
 }
 
 void tide__promise_settle(tide__promise *p, bool rejected, tide_val v) {
@@ -197,10 +211,10 @@ void tide__promise_settle(tide__promise *p, bool rejected, tide_val v) {
         tide_release(v);
         return;
     }
-    /* A thenable's resolver keeps the promise it settles in result while
-     * pending: its settlement is that promise's. */
-    tide_val target = p->forwarding ? p->result : tide_undefined();
-    p->forwarding = false;
+    if (__builtin_expect(p->forwarding, 0)) {
+        settle_forwarding(p, rejected, v);
+        return;
+    }
     p->state = rejected ? TIDE_REJECTED : TIDE_FULFILLED;
     p->locked = true;
     p->result = v;
@@ -215,28 +229,6 @@ void tide__promise_settle(tide__promise *p, bool rejected, tide_val v) {
         r->src = p;
         tide__job_push(&r->job);
         r = next;
-    }
-    if (target.tag == TIDE_T_PROMISE) {
-        tide__promise_settle(tide__promise_of(target), rejected, tide_retain(v));
-        tide_release(target);
-    }
-}
-
-void tide__promise_react(tide__promise *p, tide__reaction *r) {
-    p->handled = true;
-    if (p->state == TIDE_PENDING) {
-        r->job.next = NULL;
-        r->on = p;
-        r->prev = p->tail;
-        if (p->tail)
-            p->tail->job.next = &r->job;
-        else
-            p->head = r;
-        p->tail = r;
-    } else {
-        p->hdr.rc++;
-        r->src = p;
-        tide__job_push(&r->job);
     }
 }
 

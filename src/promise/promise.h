@@ -68,8 +68,24 @@ static inline tide_val tide__promise_val(tide__promise *p) {
 }
 
 /* PerformPromiseThen: queues r now if p is settled, else appends it. Marks p
- * handled. p is borrowed. */
-void tide__promise_react(tide__promise *p, tide__reaction *r);
+ * handled. p is borrowed. Inline: every await of a pending promise takes it. */
+static inline void tide__promise_react(tide__promise *p, tide__reaction *r) {
+    p->handled = true;
+    if (p->state == TIDE_PENDING) {
+        r->job.next = NULL;
+        r->on = p;
+        r->prev = p->tail;
+        if (p->tail)
+            p->tail->job.next = &r->job;
+        else
+            p->head = r;
+        p->tail = r;
+    } else {
+        p->hdr.rc++;
+        r->src = p;
+        tide__job_push(&r->job);
+    }
+}
 
 /* Takes r back out of pending p's list in O(1); false if r is not in it. */
 bool tide__promise_unreact(tide__promise *p, tide__reaction *r);

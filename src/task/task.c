@@ -53,15 +53,30 @@ void tide__task_resume(tide__task *t, int status, tide_val value) {
 static void await_fire(tide__job *j);
 static void task_discard(tide__job *j);
 
-/* Takes the awaited promise's outcome into t, ready to resume it. */
-static void await_take(tide__task *t) {
+/* Takes the awaited promise's outcome into t, ready to resume it. The job
+ * (await.src) and the await (t->awaiting) each hold a reference to the
+ * promise; when those are its last two, as for a promise made to be awaited
+ * (tide_immediate, tide_sleep), its result moves out and it goes straight
+ * back to its pool instead of being counted up here and down as it dies. */
+static inline __attribute__((always_inline)) void await_take(tide__task *t) {
     tide__promise *src = t->await.src;
-    tide__sig_unwait(t);
-    tide_val r = tide__load(&src->result);
-    t->status = src->state == TIDE_REJECTED ? tide_reason_code(r) : 0;
-    t->value = tide_retain(r);
-    tide__reaction_done(&t->await);
-    tide_clear(&t->awaiting);
+    if (t->wsig)
+        tide__sig_unwait(t);
+    bool rejected = src->state == TIDE_REJECTED;
+    tide_val r;
+    t->await.src = NULL;
+    if (src->hdr.rc == 2 && !(src->hdr.flags & TIDE__OBJ_IMMORTAL) &&
+        t->awaiting.u.o == &src->hdr) {
+        src->hdr.rc = 1;
+        r = tide__promise_take_last(src);
+    } else {
+        r = tide_retain(tide__load(&src->result));
+        tide_release(tide__promise_val(src));
+        tide_release(t->awaiting);
+    }
+    t->awaiting = tide_undefined();
+    t->status = rejected ? tide_reason_code(r) : 0;
+    t->value = r;
     set_from_drain(t, true);
 }
 
@@ -101,7 +116,7 @@ void tide__task_warm_awaiter(void *promise, unsigned stage) {
  * hand control back to it, and the loop would pop the next job: if that job
  * resumes another task, go to that task directly — same order, one switch
  * instead of two. */
-static tide__coro *suspend_target(tide__task *t) {
+static inline __attribute__((always_inline)) tide__coro *suspend_target(tide__task *t) {
     tide__coro *to = t->coro->resumer;
     tide__job *j;
     bool from_drain = t->from_drain;
@@ -182,7 +197,8 @@ static inline __attribute__((always_inline)) int take_settled(tide__promise *p, 
 /* Everything `await v` does before the task suspends. Returns true when the
  * task must now suspend; false when the await is already over, with *rc and
  * *out set. */
-static bool await_setup(tide__task *t, tide_val v, tide_val *out, int *rc) {
+static inline __attribute__((always_inline)) bool await_setup(tide__task *t, tide_val v,
+                                                              tide_val *out, int *rc) {
     if (__builtin_expect(!t, 0)) {
         tide_release(v);
         *out = tide_error_new(TIDE_ENOTASK, "tide_await called outside an async function");

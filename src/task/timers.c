@@ -21,9 +21,17 @@ static void sleep_done(sleep_t *s) {
     tide__free(s);
 }
 
+/* Fulfils a timer's promise: tide_promise_resolve(p, undefined), less the
+ * checks that cannot fail for a promise the timer made on its own loop (the
+ * program may have resolved it first: then nothing happens). */
+static void fulfil(tide__promise *p) {
+    if (!p->locked)
+        tide__promise_settle(p, false, tide_undefined());
+}
+
 static void sleep_fire(void *data) {
     sleep_t *s = data;
-    tide_promise_resolve(s->promise, tide_undefined());
+    fulfil(tide__promise_of(s->promise));
     sleep_done(s);
 }
 
@@ -68,7 +76,7 @@ tide_val tide_sleep(uint64_t ms) { return tide_sleep_signal(ms, tide_undefined()
 
 static void immediate_fire(void *data) {
     tide_val p = {.u.p = data, .tag = TIDE_T_PROMISE};
-    tide_promise_resolve(p, tide_undefined());
+    fulfil(data);
     tide_release(p);
 }
 
