@@ -63,18 +63,17 @@ static inline __attribute__((always_inline)) void await_take(tide__task *t) {
     if (t->wsig)
         tide__sig_unwait(t);
     bool rejected = src->state == TIDE_REJECTED;
-    tide_val r;
+    tide_val r, awaited = t->awaiting;
     t->await.src = NULL;
-    if (src->hdr.rc == 2 && !(src->hdr.flags & TIDE__OBJ_IMMORTAL) &&
-        t->awaiting.u.o == &src->hdr) {
+    t->awaiting = tide_undefined();
+    if (src->hdr.rc == 2 && !(src->hdr.flags & TIDE__OBJ_IMMORTAL) && awaited.u.o == &src->hdr) {
         src->hdr.rc = 1;
         r = tide__promise_take_last(src);
     } else {
         r = tide_retain(tide__load(&src->result));
         tide_release(tide__promise_val(src));
-        tide_release(t->awaiting);
+        tide_release(awaited);
     }
-    t->awaiting = tide_undefined();
     t->status = rejected ? tide_reason_code(r) : 0;
     t->value = r;
     set_from_drain(t, true);
