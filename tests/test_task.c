@@ -574,6 +574,46 @@ static void test_pool_trimmed_while_idle(void **state UNUSED) {
     assert_true(live_after_idle < live_after_burst - BURST / 2); /* the excess given back */
 }
 
+/* The loop stopped in the middle of an immediate phase: the immediates the
+ * phase had not run yet are dropped when the loop is freed, and the
+ * promises they held are released (they leaked: the phase recycled their
+ * records without a word). Counted with the allocator of the test's. */
+static int resumed_after_stop;
+
+static int stop_after_hop(void *arg UNUSED, tide_val *out UNUSED) {
+    int rc = tide_await(tide_immediate(), NULL);
+    tide_loop_stop(tide_loop_current());
+    return rc;
+}
+
+static int hop_then_count(void *arg UNUSED, tide_val *out UNUSED) {
+    int rc = tide_await(tide_immediate(), NULL);
+    resumed_after_stop += rc == 0;
+    return rc;
+}
+
+static void test_immediates_left_by_stop(void **state UNUSED) {
+    tide_set_allocator(&(tide_allocator){count_malloc, count_realloc, count_free});
+    live_allocs = mallocs = 0;
+    resumed_after_stop = 0;
+    tide_loop *l;
+    assert_int_equal(tide_loop_new(&l, NULL), 0);
+    tide_val ps[6];
+    ps[0] = tide_async(stop_after_hop, NULL);
+    for (int i = 1; i < 6; i++)
+        ps[i] = tide_async(hop_then_count, NULL); /* their immediates: the same phase */
+    assert_int_equal(tide_loop_run(l), 0);
+    assert_int_equal(tide_promise_state(ps[0]), TIDE_FULFILLED);
+    assert_int_equal(resumed_after_stop, 0); /* the phase ended at the stop */
+    for (int i = 0; i < 6; i++)
+        tide_release(ps[i]);
+    assert_int_equal(tide_loop_free(l), 0); /* the five are cancelled, their immediates dropped */
+    tide_set_allocator(NULL);
+    assert_int_equal(resumed_after_stop, 0);
+    assert_int_equal(live_allocs, 0);
+    assert_live_coroutines(0);
+}
+
 /* ---- Misuse -------------------------------------------------------------- */
 
 static struct { bool in_task; int rc_null_out; } misuse;
@@ -998,6 +1038,7 @@ int main(void) {
         cmocka_unit_test(test_stack_reuse),
         cmocka_unit_test(test_many_tasks),
         cmocka_unit_test(test_pool_trimmed_while_idle),
+        cmocka_unit_test(test_immediates_left_by_stop),
         cmocka_unit_test(test_await_outside_task),
         cmocka_unit_test(test_await_other_thread),
         cmocka_unit_test(test_cancel_parked_on_free),

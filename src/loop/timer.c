@@ -226,6 +226,19 @@ static inline void look_step(lookahead *la) {
     }
 }
 
+/* What a phase leaves when the loop stops in it goes back to the head of
+ * the queue, still counted in imm_pending: the loop's teardown drops it
+ * (tide__timers_free), releasing what each record holds. */
+static void requeue(tide_loop *l, tide__timer *t) {
+    tide__timer *last = t;
+    while (last->next)
+        last = last->next;
+    last->next = l->imm_head;
+    if (!l->imm_head)
+        l->imm_tail = last;
+    l->imm_head = t;
+}
+
 void tide__immediates_run(tide_loop *l) {
     /* Only those queued before this phase; new ones wait for the next. */
     tide__timer *t = l->imm_head;
@@ -233,19 +246,19 @@ void tide__immediates_run(tide_loop *l) {
     lookahead la;
     look_init(&la, t);
     while (t) {
+        if (l->stopped) {
+            requeue(l, t);
+            return;
+        }
         look_step(&la);
         tide__timer *next = t->next;
         tide_timer_cb cb = t->cb;
         void *data = t->data;
-        if (cb && !l->stopped) {
+        rec_put(t); /* before the callback: it may start a new immediate */
+        if (cb) { /* else stopped, and counted off then */
             l->imm_pending--;
-            rec_put(t);
             cb(data);
             tide_loop_checkpoint(l);
-        } else {
-            if (cb)
-                l->imm_pending--;
-            rec_put(t);
         }
         t = next;
     }
