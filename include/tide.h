@@ -37,7 +37,7 @@ extern "C" {
 #include "tide/fetch.h"
 
 #define TIDE_VERSION_MAJOR 0
-#define TIDE_VERSION_MINOR 2
+#define TIDE_VERSION_MINOR 3
 #define TIDE_VERSION_PATCH 0
 
 #ifdef __cplusplus

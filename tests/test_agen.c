@@ -148,7 +148,7 @@ static const tide_class plain_class = {.name = "Object"};
 static char labels4[15][64];
 
 static const char *kind(tide_val p) {
-    return tide_is_promise(p) ? "promise" : tide_type_name((tide_type)p.tag);
+    return tide_is_promise(p) ? "promise" : tide_type_name(tide_type_of(p));
 }
 
 static void setup_4(void) {

@@ -175,6 +175,60 @@ static void test_equal(void **state) {
     tide_release(b);
 }
 
+/* An iterator result of undefined, null, a bool, an int or a double is
+ * carried in the value itself: making it allocates nothing and it counts no
+ * reference. One of any other value is an object. The API reads both the
+ * same way; tide_equal compares the first kind by content, the second by
+ * identity. */
+static void test_iter_results(void **state) {
+    (void)state;
+    tide_val vs[] = {tide_undefined(), tide_null(), tide_bool(true), tide_int(-7),
+                     tide_double(-0.0), tide_double(NAN)};
+    size_t n = sizeof vs / sizeof vs[0];
+    tide_alloc_fail_after(0); /* none of these may allocate */
+    for (size_t i = 0; i < n; i++) {
+        for (int done = 0; done < 2; done++) {
+            tide_val r = tide_iter_result(vs[i], done);
+            assert_true(tide_is_iter_result(r));
+            assert_int_equal(tide_type_of(r), TIDE_T_ITER_RESULT);
+            assert_false(tide_is_obj(r));
+            assert_int_equal(tide_iter_result_done(r), done);
+            tide_val v = tide_iter_result_value(r);
+            assert_int_equal(tide_type_of(v), tide_type_of(vs[i]));
+            assert_memory_equal(&v.u, &vs[i].u, sizeof v.u); /* -0 and NaN kept */
+            assert_true(tide_equal(r, tide_iter_result(vs[i], done)));
+            assert_false(tide_equal(r, tide_iter_result(vs[i], !done)));
+            tide_release(tide_retain(r));
+        }
+    }
+    long failures = tide_alloc_failures();
+    tide_alloc_fail_after(-1);
+    assert_int_equal(failures, 0);
+    assert_true(tide_equal(tide_iter_result(tide_int(1), false),
+                           tide_iter_result(tide_double(1.0), false)));
+    assert_false(tide_equal(tide_iter_result(tide_int(1), false), tide_int(1)));
+
+    char b[64];
+    assert_string_equal(tide_format(tide_iter_result(tide_int(3), false), b, sizeof b),
+                        "{ value: 3, done: false }");
+    tide_val a = tide_iter_result(tide_str_new("ab"), true);
+    tide_val c = tide_iter_result(tide_str_new("ab"), true);
+    assert_true(tide_is_obj(a));
+    assert_true(tide_is_iter_result(a));
+    assert_int_equal(tide_type_of(a), TIDE_T_ITER_RESULT);
+    assert_string_equal(tide_str(tide_iter_result_value(a)), "ab");
+    assert_true(tide_iter_result_done(a));
+    assert_string_equal(tide_format(a, b, sizeof b), "{ value: ab, done: true }");
+    assert_true(tide_equal(a, a));
+    assert_false(tide_equal(a, c)); /* two objects */
+    tide_release(a);
+    tide_release(c);
+    /* Not results: the parts read as undefined / false. */
+    assert_false(tide_is_iter_result(tide_int(3)));
+    assert_true(tide_is_undefined(tide_iter_result_value(tide_int(3))));
+    assert_false(tide_iter_result_done(tide_bool(true)));
+}
+
 static void test_settled(void **state) {
     (void)state;
     tide_val s = tide_settled_new(true, tide_str_new("why"));
@@ -229,6 +283,7 @@ int main(void) {
         cmocka_unit_test(test_user_objects),
         cmocka_unit_test(test_format_like_javascript),
         cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_iter_results),
         cmocka_unit_test(test_settled),
         cmocka_unit_test(test_out_of_memory),
     };

@@ -69,9 +69,19 @@ typedef struct tide_val {
         void *p;
         tide_obj *o;
     } u;
-    uint64_t tag; /* tide_type; a full word, so that a value is always stored
-                   * and loaded as two words (store forwarding) */
+    uint64_t tag; /* tide_type, or an iterator result's encoding (below): read
+                   * it with tide_type_of. A full word, so that a value is
+                   * always stored and loaded as two words (store forwarding) */
 } tide_val;
+
+/* Private: an iterator result whose value is undefined, null, a bool, an
+ * int or a double is carried in the tide_val itself, with no object: u is
+ * the value's, tag is TIDE__T_RESULT + 2 * the value's tag + done (6 to 15,
+ * below the objects' tags, so that no reference is ever counted). Making
+ * and taking apart such a result, once per step of a loop, then costs no
+ * allocation. tide_type_of reports TIDE_T_ITER_RESULT for it. */
+#define TIDE__T_RESULT 6u
+static inline bool tide__result_inline(tide_val v) { return v.tag - TIDE__T_RESULT < 10u; }
 
 struct tide_iter_methods;       /* gen.h */
 struct tide_async_iter_methods; /* agen.h */
@@ -120,7 +130,9 @@ static inline tide_val tide_double(double d) { tide_val v = {{.d = d}, TIDE_T_DO
 /* A raw pointer carried as a value; never retained or freed by tide. */
 static inline tide_val tide_ptr(void *p) { tide_val v = {{.p = p}, TIDE_T_PTR}; return v; }
 
-static inline tide_type tide_type_of(tide_val v) { return (tide_type)v.tag; }
+static inline tide_type tide_type_of(tide_val v) {
+    return tide__result_inline(v) ? TIDE_T_ITER_RESULT : (tide_type)v.tag;
+}
 static inline bool tide_is_obj(tide_val v) { return v.tag >= TIDE__T_FIRST_OBJ; }
 static inline bool tide_is_undefined(tide_val v) { return v.tag == TIDE_T_UNDEFINED; }
 static inline bool tide_is_null(tide_val v) { return v.tag == TIDE_T_NULL; }
@@ -129,7 +141,9 @@ static inline bool tide_is_string(tide_val v) { return v.tag == TIDE_T_STRING; }
 static inline bool tide_is_error(tide_val v) { return v.tag == TIDE_T_ERROR; }
 static inline bool tide_is_promise(tide_val v) { return v.tag == TIDE_T_PROMISE; }
 static inline bool tide_is_array(tide_val v) { return v.tag == TIDE_T_ARRAY; }
-static inline bool tide_is_iter_result(tide_val v) { return v.tag == TIDE_T_ITER_RESULT; }
+static inline bool tide_is_iter_result(tide_val v) {
+    return v.tag == TIDE_T_ITER_RESULT || tide__result_inline(v);
+}
 
 /* The scalar inside v; 0 / false / NULL when v holds another type. An int
  * read as a double converts, and so does an integral double read as an int. */
@@ -282,7 +296,10 @@ TIDE_EXTERN tide_val tide_settled_value(tide_val v);
 /* ---- Iterator results ------------------------------------------------- */
 
 /* JavaScript's { value, done }: what an async iterator's next() promise
- * fulfils with. value is taken. ENOMEM error value on failure. */
+ * fulfils with. value is taken. ENOMEM error value on failure (never when
+ * value is undefined, null, a bool, an int or a double: such a result is
+ * carried in the tide_val itself, and tide_equal compares it by content,
+ * where results holding other values compare by identity). */
 TIDE_EXTERN tide_val tide_iter_result(tide_val value, bool done);
 /* Its parts (value borrowed); undefined / false for other values. */
 TIDE_EXTERN tide_val tide_iter_result_value(tide_val r);

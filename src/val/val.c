@@ -397,10 +397,24 @@ bool tide_settled_rejected(tide_val v) { return pair_flag(v, TIDE_T_SETTLED); }
 tide_val tide_settled_value(tide_val v) { return pair_value(v, TIDE_T_SETTLED); }
 
 tide_val tide_iter_result(tide_val value, bool done) {
+    if (value.tag <= TIDE_T_DOUBLE) {
+        value.tag = TIDE__T_RESULT + 2 * value.tag + done;
+        return value;
+    }
     return pair_new(TIDE_T_ITER_RESULT, done, value);
 }
-tide_val tide_iter_result_value(tide_val r) { return pair_value(r, TIDE_T_ITER_RESULT); }
-bool tide_iter_result_done(tide_val r) { return pair_flag(r, TIDE_T_ITER_RESULT); }
+
+tide_val tide_iter_result_value(tide_val r) {
+    if (tide__result_inline(r))
+        return tide__result_value(r);
+    return pair_value(r, TIDE_T_ITER_RESULT);
+}
+
+bool tide_iter_result_done(tide_val r) {
+    if (tide__result_inline(r))
+        return tide__result_done(r);
+    return pair_flag(r, TIDE_T_ITER_RESULT);
+}
 
 tide_val tide_iter_self(tide_val self) { return tide_retain(self); }
 
@@ -477,7 +491,7 @@ static void put_double(sbuf *b, double d) {
 
 static void put_val(sbuf *b, tide_val v, int depth) {
     char t[48];
-    switch (v.tag) {
+    switch (tide_type_of(v)) {
     case TIDE_T_UNDEFINED: puts_(b, "undefined"); return;
     case TIDE_T_NULL: puts_(b, "null"); return;
     case TIDE_T_BOOL: puts_(b, v.u.i ? "true" : "false"); return;
@@ -525,7 +539,7 @@ static void put_val(sbuf *b, tide_val v, int depth) {
         return;
     default:
         puts_(b, "[object ");
-        puts_(b, tide_type_name((tide_type)v.tag));
+        puts_(b, tide_type_name(tide_type_of(v)));
         puts_(b, "]");
         return;
     }
@@ -555,6 +569,9 @@ tide_val tide_to_string(tide_val v) {
 }
 
 bool tide_equal(tide_val a, tide_val b) {
+    if (tide__result_inline(a) && tide__result_inline(b))
+        return tide__result_done(a) == tide__result_done(b) &&
+               tide_equal(tide__result_value(a), tide__result_value(b));
     if (a.tag != b.tag) {
         bool na = a.tag == TIDE_T_INT || a.tag == TIDE_T_DOUBLE;
         bool nb = b.tag == TIDE_T_INT || b.tag == TIDE_T_DOUBLE;

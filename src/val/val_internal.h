@@ -32,11 +32,24 @@ static inline void tide__pair_free(tide__pair *r) {
         tide__free(r);
 }
 
+/* The value and done flag of an iterator result carried inline (tide/val.h). */
+static inline tide_val tide__result_value(tide_val r) {
+    r.tag = (r.tag - TIDE__T_RESULT) >> 1;
+    return r;
+}
+
+static inline bool tide__result_done(tide_val r) { return (r.tag - TIDE__T_RESULT) & 1; }
+
 /* An iterator result's value and done flag, r taken: what take of a result
  * does without a reference counted up and down when r's is the last (the
  * common case of a result made for one step). False, r untouched, when r is
  * not an iterator result. */
 static inline bool tide__iter_result_take(tide_val r, tide_val *value, bool *done) {
+    if (tide__result_inline(r)) {
+        *value = tide__result_value(r);
+        *done = tide__result_done(r);
+        return true;
+    }
     if (r.tag != TIDE_T_ITER_RESULT)
         return false;
     tide__pair *p = (tide__pair *)r.u.o;
