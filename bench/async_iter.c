@@ -7,8 +7,8 @@
  *   for await (const x of it) s += x
  *
  * Per item: a call through the class's async_iter vtable, an iterator result
- * and a settled promise made and freed (both come from per-thread pools),
- * and the await of that promise. No coroutine switch: the consumer awaits a
+ * (of an int: carried in the value itself, no object) and a settled promise
+ * made and freed (from a per-thread pool), and the await of that promise. No coroutine switch: the consumer awaits a
  * settled promise with nothing else queued, which tide finishes without
  * suspending (the order is the same as a suspension would give). Twin:
  * async_iter.js.
