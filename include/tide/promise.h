@@ -126,4 +126,19 @@ typedef void (*tide_unhandled_fn)(void *data, tide_val promise, tide_val reason)
  * thread's loop; fn NULL restores it. data borrowed. */
 TIDE_EXTERN void tide_on_unhandled_rejection(tide_unhandled_fn fn, void *data);
 
+/* Private: a promise's layout, read by tide_await's inline step (tide/task.h)
+ * and laid out for the library in src/promise/promise.h. */
+struct tide__reaction;
+struct tide__promise {
+    tide_obj hdr;
+    uint8_t state;    /* tide_state */
+    bool locked;      /* its resolve functions were used (alreadyResolved) */
+    bool handled;     /* [[PromiseIsHandled]] */
+    bool tracked;     /* in the unhandled-rejection list */
+    bool forwarding;  /* a thenable's resolver: result holds the promise it settles */
+    tide_val result;
+    struct tide__reaction *head, *tail;
+    tide_loop *loop;
+};
+
 #endif

@@ -52,24 +52,51 @@ TIDE_EXTERN tide_val tide_async_named(const char *name, tide_async_fn fn, void *
  * *out (v is released). out NULL: the value is released. */
 static inline int tide_await(tide_val v, tide_val *out);
 
-/* Private: tide_await's parts. start ends the await when it can without a
- * switch (a task the microtask loop resumed awaiting a settled promise: its
- * continuation would be the very next job anyway) and returns its status;
- * otherwise it registers the await and returns TIDE__AWAIT_SUSPEND, prep
- * gives the pair for the switch, and finish returns the status once the
- * task is resumed. The switch is tide__switch_keep (tide/switch.h): with
- * every register clobbered, the caller would keep its variables in memory
- * on the common path too. */
+/* Private: tide_await's parts. The await of a fulfilled promise that can end
+ * in place (tide__await_in_place) ends inline, or in last when v holds the
+ * promise's last reference (its value then moves out). Otherwise begin ends
+ * the await when it can without a switch and returns its status, or
+ * registers it and returns TIDE__AWAIT_SUSPEND; prep gives the pair for the
+ * switch, and finish returns the status once the task is resumed. The
+ * switch is tide__switch_keep (tide/switch.h): with every register
+ * clobbered, the caller would keep its variables in memory on the common
+ * path too. */
 #define TIDE__AWAIT_SUSPEND 1
 typedef struct tide__ctx_pair {
     tide__ctx_rec *save, *load;
 } tide__ctx_pair;
-TIDE_EXTERN int tide__await_start(tide_val v, tide_val *out);
+TIDE_EXTERN int tide__await_begin(tide_val v, tide_val *out);
+TIDE_EXTERN int tide__await_last(tide_val v, tide_val *out);
 TIDE_EXTERN tide__ctx_pair tide__await_prep(void);
 TIDE_EXTERN int tide__await_finish(tide_val *out);
 
+/* Private: whether `await v` may end in place, with no tick queued and no
+ * switch: v is a fulfilled promise of this thread's loop, awaited by the
+ * coroutine whose continuation would be the loop's very next job anyway
+ * (tide__now.sole, never a cancelled task), with the fairness budget not
+ * spent. The order is the same as a suspension would give. */
+static inline bool tide__await_in_place(tide_val v) {
+    if (v.tag != TIDE_T_PROMISE || tide__coro_cur != tide__now.sole ||
+        tide__now.ticks >= tide__now.tick_limit)
+        return false;
+    const struct tide__promise *p = (const struct tide__promise *)(const void *)v.u.o;
+    return p->state == TIDE_FULFILLED && p->loop == tide__now.loop &&
+           !(p->hdr.flags & TIDE__OBJ_IMMORTAL);
+}
+
 static inline int tide_await(tide_val v, tide_val *out) {
-    int rc = tide__await_start(v, out);
+    if (out && tide__await_in_place(v)) {
+        if (v.u.o->rc == 1)
+            return tide__await_last(v, out);
+        /* The commonest settled case: the caller keeps a reference too. */
+        struct tide__promise *p = (struct tide__promise *)(void *)v.u.o;
+        tide__now.ticks++;
+        p->handled = true;
+        *out = tide_retain(tide__load(&p->result));
+        p->hdr.rc--; /* the awaited reference */
+        return 0;
+    }
+    int rc = tide__await_begin(v, out);
     if (__builtin_expect(rc == TIDE__AWAIT_SUSPEND, 0)) {
         tide__ctx_pair sw = tide__await_prep();
         tide__switch_keep(sw.save, sw.load);

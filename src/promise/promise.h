@@ -44,17 +44,8 @@ struct tide__reaction {
     } u;
 };
 
-struct tide__promise {
-    tide_obj hdr;
-    uint8_t state;    /* tide_state */
-    bool locked;      /* its resolve functions were used (alreadyResolved) */
-    bool handled;     /* [[PromiseIsHandled]] */
-    bool tracked;     /* in the unhandled-rejection list */
-    bool forwarding;  /* a thenable's resolver: result holds the promise it settles */
-    tide_val result;
-    tide__reaction *head, *tail;
-    tide_loop *loop;
-};
+/* struct tide__promise is in tide/promise.h (tide_await's inline step reads
+ * it). */
 
 static inline tide__promise *tide__promise_of(tide_val v) {
     return (tide__promise *)v.u.o;

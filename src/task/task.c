@@ -169,23 +169,17 @@ static inline int take_last(tide__promise *p, tide_val *out) {
     return rejected ? tide_reason_code(*out) : 0;
 }
 
-static __attribute__((noinline)) int take_last_apart(tide__promise *p, tide_val *out) {
-    return take_last(p, out);
-}
-
 /* A settled promise's outcome, taken without a tick (the caller checked
- * that nothing could run in between); p is the awaited reference's. apart:
- * the last reference's case out of line, so that the other needs no frame
- * (tide_await's, whose caller often holds the promise too; the library's
- * for await awaits promises made for one step, and keeps it inline). */
-static inline __attribute__((always_inline)) int take_settled(tide__promise *p, tide_val *out,
-                                                              bool apart) {
+ * that nothing could run in between); p is the awaited reference's. (The
+ * commonest case, a fulfilled promise whose reference is not the last, is
+ * also inline in tide_await: tide/task.h.) */
+static inline __attribute__((always_inline)) int take_settled(tide__promise *p, tide_val *out) {
     tide__now.ticks++;
     p->handled = true;
     if (__builtin_expect(p->hdr.flags & TIDE__OBJ_IMMORTAL, 0)) {
         *out = tide_retain(tide__load(&p->result));
     } else if (p->hdr.rc == 1) {
-        return apart ? take_last_apart(p, out) : take_last(p, out);
+        return take_last(p, out);
     } else {
         *out = tide_retain(tide__load(&p->result));
         p->hdr.rc--; /* the awaited reference, not the last */
@@ -236,7 +230,7 @@ static inline __attribute__((always_inline)) bool await_setup(tide__task *t, tid
         return false;
     }
     if (p->state != TIDE_PENDING && next_in_line(t)) {
-        *rc = take_settled(p, out, false);
+        *rc = take_settled(p, out);
         return false;
     }
     t->awaiting = v;
@@ -254,7 +248,10 @@ static int await_suspend(tide__task *t, tide_val *out) {
     return t->status;
 }
 
-static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out) {
+/* tide_await past its inline case: the await ends here (ENOTASK, a
+ * cancelled task, a settled promise a task next in line awaits) or is set
+ * up, and TIDE__AWAIT_SUSPEND returned. */
+int tide__await_begin(tide_val v, tide_val *out) {
     tide__task *t = tide__task_self();
     int rc = 0;
     if (__builtin_expect(!out, 0)) { /* the result is not wanted */
@@ -270,22 +267,8 @@ static __attribute__((noinline)) int await_begin_slow(tide_val v, tide_val *out)
     return TIDE__SWITCH_INLINE ? TIDE__AWAIT_SUSPEND : await_suspend(t, out);
 }
 
-/* tide_await's first half: the common case — a task the loop resumed
- * awaits a settled promise of its own loop — ends here without a switch;
- * otherwise the await is set up and TIDE__AWAIT_SUSPEND returned. */
-static inline __attribute__((always_inline)) int await_begin(tide_val v, tide_val *out, bool apart) {
-    tide__coro *c = tide__coro_cur;
-    /* The task is not cancelled: it is tide__now.sole's (tide__sole_recheck). */
-    if (__builtin_expect(v.tag == TIDE_T_PROMISE && out && c == tide__now.sole && tide__budget_left(),
-                         1)) {
-        tide__promise *p = tide__promise_of(v);
-        if (p->state != TIDE_PENDING && p->loop == tide__now.loop)
-            return take_settled(p, out, apart);
-    }
-    return await_begin_slow(v, out);
-}
-
-int tide__await_start(tide_val v, tide_val *out) { return await_begin(v, out, true); }
+/* tide_await's inline case for the last reference: the value moves out. */
+int tide__await_last(tide_val v, tide_val *out) { return take_settled(tide__promise_of(v), out); }
 
 tide__ctx_pair tide__await_prep(void) {
     tide__task *t = tide__task_self();
@@ -302,7 +285,7 @@ int tide__await_finish(tide_val *out) {
 }
 
 static __attribute__((noinline)) int await_call_slow(tide_val v, tide_val *out) {
-    int rc = await_begin(v, out, false);
+    int rc = tide__await_begin(v, out);
     return __builtin_expect(rc == TIDE__AWAIT_SUSPEND, 0) ? await_suspend(tide__task_self(), out) : rc;
 }
 

@@ -97,12 +97,7 @@ static inline void tide__sole_recheck(void) {
  * awaited by a task whose continuation would be the next job anyway (and
  * so not cancelled). tide__await_call's commonest case, and for await's. */
 static inline bool tide__await_fulfilled_last(tide_val v) {
-    tide__coro *c = tide__coro_cur;
-    if (v.tag != TIDE_T_PROMISE || c != tide__now.sole || !tide__budget_left())
-        return false;
-    tide__promise *p = tide__promise_of(v);
-    return p->state == TIDE_FULFILLED && p->hdr.rc == 1 && !(p->hdr.flags & TIDE__OBJ_IMMORTAL) &&
-           p->loop == tide__now.loop;
+    return tide__await_in_place(v) && v.u.o->rc == 1;
 }
 
 /* The await of such a v, status 0: its tick counted, its value returned. */
