@@ -92,15 +92,28 @@ static inline bool tide__coro_pub_intact(const tide__coro_pub *c) {
         "xmm13", "xmm14", "xmm15", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)",       \
         "st(6)", "st(7)" TIDE__ZMM_CLOBBERS
 /* The switch itself, from *%rdi to *%rsi, resuming at the label "1:" that
- * follows it. */
+ * follows it. The other context is loaded before this one is stored: every
+ * coroutine's record lies at the same offset in its page (the top of its
+ * stack), and a load that follows a store to the same offset in another page
+ * waits on it as if it might depend on it (measured: the `for await` over a
+ * generator took 8.9 ns an item with the stores first, 7.5 with the loads
+ * first). A switch to the running context itself — a suspending task
+ * whose own continuation is the next job takes that job and "switches" to
+ * itself — would then load what its record held before: it jumps straight
+ * to the label instead. */
 #define TIDE__SWITCH_CORE \
+    "cmpq %%rdi, %%rsi\n\t" \
+    "je 1f\n\t" \
+    "movq 0(%%rsi), %%rcx\n\t" \
+    "movq 8(%%rsi), %%rdx\n\t" \
+    "movq 16(%%rsi), %%r8\n\t" \
     "leaq 1f(%%rip), %%rax\n\t" \
     "movq %%rsp, 0(%%rdi)\n\t" \
     "movq %%rax, 8(%%rdi)\n\t" \
     "movq %%rbp, 16(%%rdi)\n\t" \
-    "movq 0(%%rsi), %%rsp\n\t" \
-    "movq 16(%%rsi), %%rbp\n\t" \
-    "jmpq *8(%%rsi)\n"
+    "movq %%rcx, %%rsp\n\t" \
+    "movq %%r8, %%rbp\n\t" \
+    "jmpq *%%rdx\n"
 /* Stores %rsp, the resume label and %rbp (which may be the frame pointer,
  * so it cannot be declared clobbered) into *save, loads the other context's
  * %rsp and %rbp from *load and jumps to its resume label. The red zone below
@@ -150,16 +163,20 @@ static inline __attribute__((always_inline)) void tide__switch_keep(tide__ctx_re
         "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",       \
         "v28", "v29", "v30", "v31"
 /* The switch itself, from *x0 to *x1, resuming at the label "1:" that
- * follows it. */
+ * follows it; the other context loaded first, and a switch to itself
+ * skipped, as on x86-64. */
 #define TIDE__SWITCH_CORE \
+    "cmp x0, x1\n\t" \
+    "b.eq 1f\n\t" \
+    "ldp x4, x5, [x1]\n\t" \
+    "ldr x6, [x1, #16]\n\t" \
     "adr x2, 1f\n\t" \
     "mov x3, sp\n\t" \
     "stp x3, x2, [x0]\n\t" \
     "str x29, [x0, #16]\n\t" \
-    "ldp x3, x2, [x1]\n\t" \
-    "ldr x29, [x1, #16]\n\t" \
-    "mov sp, x3\n\t" \
-    "br x2\n"
+    "mov sp, x4\n\t" \
+    "mov x29, x6\n\t" \
+    "br x5\n"
 /* The same on AArch64: sp, the resume label and x29 (the frame pointer,
  * which cannot be declared clobbered) into *save, the other context's from
  * *load. AArch64 has no red zone. x18 is clobbered too: on Linux it is an
