@@ -1,8 +1,8 @@
 /* val — per-thread free lists of same-size objects (internal).
  *
  * What every step makes and drops — promises, reactions, iterator results
- * that are objects (tide/val.h), generator requests — comes from free lists, so that steady work calls no
- * allocator. While the thread has a loop (tide__pools_keep), a list keeps
+ * that are objects (tide/val.h), generator requests — comes from free
+ * lists, so that steady work calls no allocator. While the thread has a loop (tide__pools_keep), a list keeps
  * every object given back, however many were in flight at once: a
  * program with 100,000 tasks then reuses their promises instead of paying
  * malloc and free for each one (the hops benchmark). What stays unused from
