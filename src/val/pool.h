@@ -2,10 +2,11 @@
  *
  * What every step makes and drops — promises, reactions, iterator results
  * that are objects (tide/val.h), generator requests — comes from free
- * lists, so that steady work calls no allocator. While the thread has a loop (tide__pools_keep), a list keeps
- * every object given back, however many were in flight at once: a
- * program with 100,000 tasks then reuses their promises instead of paying
- * malloc and free for each one (the hops benchmark). What stays unused from
+ * lists, so that steady work calls no allocator. While the thread has a
+ * loop (tide__pools_keep), a list keeps every object given back, however
+ * many were in flight at once: a program with 100,000 tasks then reuses
+ * their promises instead of paying malloc and free for each one (the hops
+ * benchmark). What stays unused from
  * one trim to the next goes back to the allocator, down to the list's
  * floor; the loop's trim timer calls the trims about once a second while a
  * list holds more than its floor and the loop runs, as it does for the
