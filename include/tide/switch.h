@@ -97,13 +97,11 @@ static inline bool tide__coro_pub_intact(const tide__coro_pub *c) {
  * stack), and a load that follows a store to the same offset in another page
  * waits on it as if it might depend on it (measured, alternating: the `for
  * await` over a generator took 8.1 ns an item with the stores first, 7.3
- * with the loads first). A switch to the running context itself — a suspending task
- * whose own continuation is the next job takes that job and "switches" to
- * itself — would then load what its record held before: it jumps straight
- * to the label instead. */
+ * with the loads first). So save and load must differ: a switch to the
+ * running context itself would load what its record held before (the
+ * task layer, which can find its own continuation next, does not switch
+ * then). */
 #define TIDE__SWITCH_CORE \
-    "cmpq %%rdi, %%rsi\n\t" \
-    "je 1f\n\t" \
     "movq 0(%%rsi), %%rcx\n\t" \
     "movq 8(%%rsi), %%rdx\n\t" \
     "movq 16(%%rsi), %%r8\n\t" \
@@ -163,11 +161,9 @@ static inline __attribute__((always_inline)) void tide__switch_keep(tide__ctx_re
         "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",       \
         "v28", "v29", "v30", "v31"
 /* The switch itself, from *x0 to *x1, resuming at the label "1:" that
- * follows it; the other context loaded first, and a switch to itself
- * skipped, as on x86-64. */
+ * follows it; the other context loaded first, as on x86-64 (so x0 and x1
+ * must differ). */
 #define TIDE__SWITCH_CORE \
-    "cmp x0, x1\n\t" \
-    "b.eq 1f\n\t" \
     "ldp x4, x5, [x1]\n\t" \
     "ldr x6, [x1, #16]\n\t" \
     "adr x2, 1f\n\t" \

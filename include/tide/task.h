@@ -57,7 +57,9 @@ static inline int tide_await(tide_val v, tide_val *out);
  * promise's last reference (its value then moves out). Otherwise begin ends
  * the await when it can without a switch and returns its status, or
  * registers it and returns TIDE__AWAIT_SUSPEND; prep gives the pair for the
- * switch, and finish returns the status once the task is resumed. The
+ * switch (the same record twice when the task's own continuation is the
+ * next job: then it does not switch), and finish returns the status once
+ * the task is resumed. The
  * switch is tide__switch_keep (tide/switch.h): with every register
  * clobbered, the caller would keep its variables in memory on the common
  * path too. */
@@ -99,7 +101,8 @@ static inline int tide_await(tide_val v, tide_val *out) {
     int rc = tide__await_begin(v, out);
     if (__builtin_expect(rc == TIDE__AWAIT_SUSPEND, 0)) {
         tide__ctx_pair sw = tide__await_prep();
-        tide__switch_keep(sw.save, sw.load);
+        if (sw.save != sw.load) /* else the task's own continuation was next */
+            tide__switch_keep(sw.save, sw.load);
         rc = tide__await_finish(out);
     }
     return rc;

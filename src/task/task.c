@@ -137,7 +137,9 @@ static inline __attribute__((always_inline)) tide__coro *suspend_target(tide__ta
 }
 
 void tide__task_suspend(tide__task *t) {
-    tide__coro_switch(t->coro, suspend_target(t));
+    tide__coro *to = suspend_target(t);
+    if (to != t->coro) /* else its own continuation was next: it goes on */
+        tide__coro_switch(t->coro, to);
 }
 
 /* A plain value awaited: t->awaiting holds it; it comes back a tick later. */
